@@ -1,0 +1,20 @@
+//! `group_memberships`: which users belong to which groups.
+
+use sea_orm::entity::prelude::*;
+
+/// One user's membership of one group.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "group_memberships")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub group_id: i64,
+    pub user_id: String,
+    pub deleted_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub inserted_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Benchmark: the okrs server against PostGraphile 4 on the same PostgreSQL data.
+#
+#   scripts/bench/run.sh [--scale small|medium|large] [--runs 3] [--duration 10s]
+#                        [--connections 16] [--reseed] [--bin target/release/okrs]
+#
+# Creates (or reuses) the database okrs_bench_<scale> on $PG_BASE (default
+# postgres://postgres@127.0.0.1:5432), migrates and seeds it with `okrs seed --scale`, starts
+# the release server (pinned to CPU 0 with taskset) and PostGraphile (also CPU 0; run from
+# scripts/bench after `npm ci`), warms each, then drives the operations in ops/ with wrk
+# (pinned to CPU 1) for --runs runs of --duration each per server, alternating servers, and
+# prints a Markdown table of medians: req/s, p50 and p99 latency, SQL statements per request
+# (ours, from extensions.sqlStatements) and the ratios ours/PostGraphile, then each
+# server's peak RSS (VmHWM). PostgreSQL itself is not pinned.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+scale=small runs=3 duration=10s connections=16 reseed=0 bin=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --scale) scale="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --reseed) reseed=1; shift ;;
+    --bin) bin="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+pg_base="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
+db="okrs_bench_$scale"
+db_url="$pg_base/$db"
+ours_port="${OURS_PORT:-18080}"
+peer_port="${PEER_PORT:-18081}"
+export JWT_SECRET="${JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+log() { echo "== $*" >&2; }
+
+# Tools.
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  apt-get install -y wrk >&2 || { apt-get update >&2 && apt-get install -y wrk >&2; }
+fi
+for tool in taskset curl jq psql node npm; do
+  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+if [[ -z "$bin" ]]; then
+  log "building the release binary"
+  (cd "$root" && cargo build --release --locked >&2)
+  bin="${CARGO_TARGET_DIR:-$root/target}/release/okrs"
+fi
+[[ -x "$bin" ]] || { echo "no binary at $bin" >&2; exit 2; }
+(cd "$here" && [[ -d node_modules/postgraphile ]] || npm ci --no-audit --no-fund >&2)
+
+# Database.
+psql_db() { psql "$db_url" -v ON_ERROR_STOP=1 -Atc "$1"; }
+seeded=0
+if psql "$pg_base/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+  if [[ $reseed -eq 0 ]] && psql_db "SELECT 1 FROM users WHERE user_name = 'bench.admin@example.com'" 2>/dev/null | grep -q 1; then
+    seeded=1
+    log "reusing the seeded database $db (pass --reseed to rebuild it)"
+  else
+    psql "$pg_base/postgres" -v ON_ERROR_STOP=1 -qc "DROP DATABASE \"$db\" WITH (FORCE)"
+  fi
+fi
+if [[ $seeded -eq 0 ]]; then
+  psql "$pg_base/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE \"$db\""
+  log "seeding $db at scale $scale"
+  start=$(date +%s)
+  DATABASE_URL="$db_url" "$bin" seed --scale "$scale" --rng-seed 1 >&2
+  log "seeded in $(( $(date +%s) - start )) s"
+fi
+counts="$(psql_db "SELECT (SELECT count(*) FROM users) || ' users, ' || (SELECT count(*) FROM groups) || ' groups, ' || (SELECT count(*) FROM okrs) || ' OKRs, ' || (SELECT count(*) FROM objectives) || ' objectives, ' || (SELECT count(*) FROM key_results) || ' key results, ' || (SELECT count(*) FROM objective_links) || ' links'")"
+admin_id="$(psql_db "SELECT id FROM users WHERE user_name = 'bench.admin@example.com'")"
+psql_db "SELECT id FROM key_results WHERE deleted_at IS NULL ORDER BY id LIMIT 2000" >"$work/kr-ids"
+# The cycle window of Q4: the four cycles before the current one.
+from="$(psql_db "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 2 LIMIT 1")"
+to="$(psql_db "SELECT to_char(ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 5 LIMIT 1")"
+token="$("$bin" token "$admin_id" --ttl-hours 6)"
+
+# Servers.
+wait_for() {
+  local url="$1" pid="$2" i
+  for i in $(seq 120); do
+    curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"query":"{__typename}"}' "$url" && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "server for $url exited" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "server for $url did not come up" >&2; return 1
+}
+DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$ours_port" EXPOSE_SQL_STATEMENT_COUNT=true \
+  SEED_DEMO=never GRAPHIQL=false RUST_LOG=warn taskset -c 0 "$bin" serve >"$work/ours.log" 2>&1 &
+ours_pid=$!; pids+=("$ours_pid")
+(cd "$here" && exec taskset -c 0 node node_modules/postgraphile/cli.js -c "$db_url" --schema public \
+  --append-plugins postgraphile-plugin-connection-filter,@graphile-contrib/pg-order-by-related \
+  --port "$peer_port" --host 127.0.0.1 --disable-graphiql --disable-query-log \
+  --max-pool-size 10) >"$work/peer.log" 2>&1 &
+peer_pid=$!; pids+=("$peer_pid")
+ours_url="http://127.0.0.1:$ours_port/graphql"
+peer_url="http://127.0.0.1:$peer_port/graphql"
+wait_for "$ours_url" "$ours_pid" || { cat "$work/ours.log" >&2; exit 1; }
+wait_for "$peer_url" "$peer_pid" || { cat "$work/peer.log" >&2; exit 1; }
+
+# Request bodies: body <server> <op> <variables-json>.
+body() {
+  jq -n --rawfile q "$here/ops/$1/$2.graphql" --argjson v "$3" '{query: $q, variables: $v}'
+}
+post() { # post <url> <body-file> [token]
+  curl -sf -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    ${3:+-H "Authorization: Bearer $3"} --data-binary @"$2" "$1"
+}
+# Q4 is page 3: follow two pages' end cursors first.
+q4_after() { # q4_after <server> <url> [token]
+  local after=null i
+  for i in 1 2; do
+    body "$1" q4 "{\"from\":\"$from\",\"to\":\"$to\",\"after\":$after}" >"$work/q4-page"
+    after="$(post "$2" "$work/q4-page" "${3:-}" | jq -c '(.data.objectives // .data.allObjectives).pageInfo.endCursor')"
+  done
+  echo "$after"
+}
+for server in ours postgraphile; do
+  [[ $server == ours ]] && url="$ours_url" tok="$token" || url="$peer_url" tok=""
+  body "$server" q1 '{}' >"$work/$server-q1.json"
+  body "$server" q2 "{\"owner\":\"$admin_id\"}" >"$work/$server-q2.json"
+  body "$server" q3 "{\"owner\":\"$admin_id\"}" >"$work/$server-q3.json"
+  body "$server" q4 "{\"from\":\"$from\",\"to\":\"$to\",\"after\":$(q4_after "$server" "$url" "$tok")}" >"$work/$server-q4.json"
+  body "$server" m1 '{"id":"__ID__","mid":"__MID__"}' >"$work/$server-m1.json"
+done
+
+ops=(q1 q2 q3 q4 m1)
+declare -A statements size
+for op in "${ops[@]}"; do
+  for server in ours postgraphile; do
+    [[ $server == ours ]] && url="$ours_url" tok="$token" || url="$peer_url" tok=""
+    sed "s/__ID__/$(head -1 "$work/kr-ids")/; s/__MID__/$([[ $server == ours ]] && echo 0.35 || echo 350000000)/" \
+      "$work/$server-$op.json" >"$work/check.json"
+    response="$(post "$url" "$work/check.json" "$tok")" || { echo "$server $op: HTTP error" >&2; exit 1; }
+    if jq -e '.errors' <<<"$response" >/dev/null; then
+      echo "$server $op answered with errors: $(jq -c .errors <<<"$response")" >&2; exit 1
+    fi
+    size[$server-$op]="$(wc -c <<<"$response")"
+    [[ $server == ours ]] && statements[$op]="$(jq '.extensions.sqlStatements' <<<"$response")"
+  done
+done
+
+# Load.
+measure() { # measure <server> <op> <duration> -> RESULT line
+  local server="$1" op="$2" url ids="" unit=""
+  [[ $server == ours ]] && url="$ours_url" || url="$peer_url"
+  [[ $op == m1 ]] && ids="$work/kr-ids"
+  [[ $server == postgraphile ]] && unit=ppb
+  BENCH_BODY="$work/$server-$op.json" BENCH_TOKEN="$([[ $server == ours ]] && echo "$token")" \
+    BENCH_IDS="$ids" BENCH_SCORE_UNIT="$unit" \
+    taskset -c 1 wrk -t1 -c"$connections" -d"$3" -s "$here/wrk.lua" "$url" | grep '^RESULT'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN {print (b > 0 ? a / b : 0)}'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+declare -A result
+for op in "${ops[@]}"; do
+  for server in ours postgraphile; do
+    log "warming $server $op"
+    measure "$server" "$op" 3s >/dev/null
+  done
+  for run in $(seq "$runs"); do
+    for server in ours postgraphile; do
+      line="$(measure "$server" "$op" "$duration")"
+      log "$server $op run $run: $line"
+      result[$server-$op]+="$line"$'\n'
+    done
+  done
+done
+
+rss() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+ours_rss="$(rss "$ours_pid")"; peer_rss="$(rss "$peer_pid")"
+
+echo
+echo "Scale $scale: $counts. $runs runs of $duration per server and operation, $connections connections, wrk -t1 on CPU 1, servers on CPU 0; medians."
+echo
+echo "| Op | ours req/s | PG req/s | ratio | ours p50 ms | PG p50 ms | ours p99 ms | PG p99 ms | p99 ratio | SQL stmts/req (ours) | non-2xx ours/PG |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for op in "${ops[@]}"; do
+  declare -A m=()
+  for server in ours postgraphile; do
+    for f in rps p50_ms p99_ms non2xx; do
+      m[$server-$f]="$(printf '%s' "${result[$server-$op]}" | field "$f" | median)"
+    done
+  done
+  printf '| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s/%s |\n' \
+    "${op^^}" "${m[ours-rps]}" "${m[postgraphile-rps]}" \
+    "$(div "${m[ours-rps]}" "${m[postgraphile-rps]}")" \
+    "${m[ours-p50_ms]}" "${m[postgraphile-p50_ms]}" "${m[ours-p99_ms]}" "${m[postgraphile-p99_ms]}" \
+    "$(div "${m[ours-p99_ms]}" "${m[postgraphile-p99_ms]}")" \
+    "${statements[$op]}" "${m[ours-non2xx]}" "${m[postgraphile-non2xx]}"
+done
+echo
+echo "Peak RSS (VmHWM) after all runs: ours $ours_rss MB, PostGraphile $peer_rss MB."
+echo "Response sizes (bytes, ours/PG): $(for op in "${ops[@]}"; do printf '%s %s/%s; ' "${op^^}" "${size[ours-$op]}" "${size[postgraphile-$op]}"; done)"

@@ -1,0 +1,268 @@
+//! Building and running the server: connect, migrate, seed, bind, serve, shut down gracefully.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, StatusCode};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::auth::TokenKeys;
+use crate::config::{Config, SeedDemo};
+use crate::domain::{demo, users};
+use crate::overview::job::{OverviewJob, Schedule};
+use crate::overview::mailer::Mailer;
+use crate::state::AppState;
+use crate::{db, graphql, health, scim};
+
+/// How long the development-mode token stays valid.
+const DEV_TOKEN_TTL_HOURS: i64 = 24 * 30;
+
+/// A server that is bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    overview: Option<(OverviewJob, Schedule)>,
+    router: Router,
+    db: DatabaseConnection,
+    grace: Duration,
+    dev_token: Option<Arc<str>>,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads demo data if asked, and binds the listener
+    /// (port 0 picks a free port). Development mode binds 127.0.0.1 only.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let keys = TokenKeys::from_config(&config).context("setting up token keys")?;
+        let db = db::connect(&config)
+            .await
+            .context("connecting to the database")?;
+        if config.auto_migrate {
+            db::migrate(&db).await.context("applying migrations")?;
+        }
+        seed_if_empty(&db, &config).await?;
+        let dev_token = development_token(&db, &config, &keys).await?;
+        let overview = overview_job(&db, &config)?;
+        let addr = listen_addr(&config);
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        let config = Arc::new(config);
+        let state = AppState {
+            db: db.clone(),
+            schema: graphql::schema::build(db.clone(), config.clone()),
+            keys: Arc::new(keys),
+            dev_token: dev_token.clone(),
+            config: config.clone(),
+        };
+        Ok(Self {
+            listener,
+            overview,
+            router: router(state),
+            db,
+            grace: Duration::from_secs(config.shutdown_grace_secs),
+            dev_token,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The database pool the server uses.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The development-mode token, when the server runs in development mode.
+    pub fn dev_token(&self) -> Option<&str> {
+        self.dev_token.as_deref()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let signal = shutdown_signal()?;
+        self.run_until(signal).await
+    }
+
+    /// Serves until `signal` completes, then lets in-flight requests finish for up to the
+    /// configured grace period.
+    pub async fn run_until(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        tracing::info!(addr = %self.local_addr(), "listening");
+        let overview = self
+            .overview
+            .map(|(job, schedule)| tokio::spawn(job.run_forever(schedule)));
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            signal.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping_tx.send(());
+        };
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(signal);
+        let grace = self.grace;
+        let deadline = async move {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        let result = tokio::select! {
+            result = server.into_future() => result,
+            () = deadline => {
+                tracing::warn!("grace period over: dropping remaining connections");
+                Ok(())
+            }
+        };
+        if let Some(job) = overview {
+            job.abort();
+        }
+        result
+    }
+}
+
+/// The whole HTTP surface with its middleware: request ids, tracing, timeout, body limit.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.config.request_timeout();
+    let body_limit = state.config.request_body_limit;
+    Router::new()
+        .merge(graphql::routes(&state))
+        .merge(health::routes())
+        .nest("/scim/v2", scim::routes(&state))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_span)
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    timeout,
+                ))
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+}
+
+/// The span of one request: method, path and request id (never headers or bodies).
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %request_id,
+    )
+}
+
+/// The weekly overview job, when SMTP is configured (its schedule checked now, at start).
+fn overview_job(
+    db: &DatabaseConnection,
+    config: &Config,
+) -> anyhow::Result<Option<(OverviewJob, Schedule)>> {
+    let Some(mailer) = Mailer::from_config(config).context("setting up SMTP")? else {
+        return Ok(None);
+    };
+    let schedule = Schedule::from_config(config)?;
+    let replica = uuid::Uuid::new_v4().to_string();
+    Ok(Some((
+        OverviewJob::new(db.clone(), mailer, &config.mail_base_url, &replica),
+        schedule,
+    )))
+}
+
+fn listen_addr(config: &Config) -> SocketAddr {
+    if config.development_mode() {
+        SocketAddr::from(([127, 0, 0, 1], config.bind_addr.port()))
+    } else {
+        config.bind_addr
+    }
+}
+
+async fn seed_if_empty(db: &DatabaseConnection, config: &Config) -> anyhow::Result<()> {
+    let wanted = match config.seed_demo {
+        SeedDemo::Never => false,
+        SeedDemo::Always => true,
+        SeedDemo::Auto => config.is_sqlite(),
+    };
+    if wanted && !users::any_exist(db).await? {
+        let summary = demo::seed(db).await.context("loading demo data")?;
+        tracing::info!(?summary, "empty database: loaded the demo dataset");
+    }
+    Ok(())
+}
+
+/// In development mode, a token for the first admin (or user), logged ready to paste.
+async fn development_token(
+    db: &DatabaseConnection,
+    config: &Config,
+    keys: &TokenKeys,
+) -> anyhow::Result<Option<Arc<str>>> {
+    if !config.development_mode() {
+        return Ok(None);
+    }
+    let (Some(issuer), Some(user)) = (
+        &keys.issuer,
+        users::first_admin_or_user(db, &config.admin_role).await?,
+    ) else {
+        tracing::warn!("development mode: no active user yet, so no development token");
+        return Ok(None);
+    };
+    let token = issuer.mint(&user.id, chrono::Duration::hours(DEV_TOKEN_TTL_HOURS))?;
+    tracing::warn!(
+        user = %user.user_name,
+        "development mode (no JWT_SECRET or JWT_PUBLIC_KEY_FILE): listening on 127.0.0.1 only, \
+         signing tokens with a random secret. Use this header:\n\n    Authorization: Bearer {token}\n"
+    );
+    Ok(Some(token.into()))
+}
+
+/// Installs the SIGINT and SIGTERM handlers now (so a signal that arrives right after
+/// start is not fatal) and returns a future that completes on the first of them.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}

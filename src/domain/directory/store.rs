@@ -1,0 +1,171 @@
+//! The one generic store both resource kinds share: list, get and the versioned write,
+//! written once over [`Table`]; `users.rs` and `groups.rs` supply only what differs.
+
+use std::future::Future;
+
+use sea_orm::sea_query::Value;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, ModelTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::{Kind, ListQuery, Page, check_version, not_found};
+use crate::domain::clock;
+use crate::error::DomainError;
+
+/// A table's column.
+pub(super) type Column<K> = <<K as Table>::Entity as EntityTrait>::Column;
+/// A table's row.
+pub(super) type Row<K> = <<K as Table>::Entity as EntityTrait>::Model;
+
+/// A resource kind stored in one table with a version and a soft-delete marker.
+pub(super) trait Table: Kind {
+    /// The table.
+    type Entity: EntityTrait<Model: Send + Sync>;
+    /// A partial row to write.
+    type Active: ActiveModelTrait<Entity = Self::Entity> + Send;
+
+    /// The entity name in errors.
+    const NAME: &'static str;
+    /// The primary key.
+    const ID: Column<Self>;
+    /// The version column.
+    const VERSION: Column<Self>;
+    /// The last-change column.
+    const UPDATED_AT: Column<Self>;
+    /// The soft-delete column: null while the row is live.
+    const HIDDEN_AT: Column<Self>;
+
+    /// The key named by an id, if it can name one.
+    fn key(id: &str) -> Option<Value>;
+    /// A row's id as the protocol shows it.
+    fn id_of(row: &Row<Self>) -> String;
+    /// A row's version.
+    fn version_of(row: &Row<Self>) -> i32;
+    /// The column an attribute sorts by.
+    fn sort_column(attr: Self::Attr) -> Column<Self>;
+    /// The condition of one filter leaf.
+    fn condition(backend: DbBackend, leaf: &Self::Leaf) -> Result<Condition, DomainError>;
+    /// Records for a page of rows (their related rows loaded in bulk).
+    fn attach(
+        db: &impl ConnectionTrait,
+        rows: Vec<Row<Self>>,
+    ) -> impl Future<Output = Result<Vec<Self::Record>, DomainError>> + Send;
+    /// Creates (or revives) a resource.
+    fn create(
+        db: &DatabaseConnection,
+        fields: Self::Fields,
+    ) -> impl Future<Output = Result<Self::Record, DomainError>> + Send;
+    /// Replaces a live resource's writable attributes.
+    fn replace(
+        db: &DatabaseConnection,
+        id: &str,
+        fields: Self::Fields,
+        expected: Option<i32>,
+    ) -> impl Future<Output = Result<Self::Record, DomainError>> + Send;
+    /// Deletes (hides) a live resource.
+    fn delete(
+        db: &DatabaseConnection,
+        id: &str,
+        expected: Option<i32>,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+}
+
+/// Live rows matching the query, with the total count of matches.
+pub(super) async fn list<K: Table>(
+    db: &DatabaseConnection,
+    query: ListQuery<K::Leaf, K::Attr>,
+) -> Result<Page<K::Record>, DomainError> {
+    let backend = db.get_database_backend();
+    let mut condition = Condition::all().add(K::HIDDEN_AT.is_null());
+    if let Some(filter) = &query.filter {
+        condition = condition.add(filter.compile(&mut |leaf| K::condition(backend, leaf))?);
+    }
+    let select = K::Entity::find().filter(condition);
+    let total = select.clone().count(db).await?;
+    if query.limit == 0 {
+        return Ok(Page {
+            total,
+            items: Vec::new(),
+        });
+    }
+    let order = if query.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let mut select = select;
+    if let Some(attr) = query.sort {
+        select = select.order_by(K::sort_column(attr), order);
+    }
+    let rows = select
+        .order_by_asc(K::ID)
+        .offset(query.offset)
+        .limit(query.limit)
+        .all(db)
+        .await?;
+    let items = K::attach(db, rows).await?;
+    Ok(Page { total, items })
+}
+
+/// One live record.
+pub(super) async fn get<K: Table>(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<K::Record, DomainError> {
+    let row = live::<K>(db, id).await?;
+    let mut records = K::attach(db, vec![row]).await?;
+    records.pop().ok_or_else(|| not_found(K::NAME, id))
+}
+
+/// One live row.
+pub(super) async fn live<K: Table>(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Row<K>, DomainError> {
+    let Some(key) = K::key(id) else {
+        return Err(not_found(K::NAME, id));
+    };
+    K::Entity::find()
+        .filter(K::ID.eq(key))
+        .filter(K::HIDDEN_AT.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(K::NAME, id))
+}
+
+/// One live row at the version the caller expected (when it named one).
+pub(super) async fn current<K: Table>(
+    db: &impl ConnectionTrait,
+    id: &str,
+    expected: Option<i32>,
+) -> Result<Row<K>, DomainError> {
+    let row = live::<K>(db, id).await?;
+    check_version(K::NAME, id, K::version_of(&row), expected)?;
+    Ok(row)
+}
+
+/// Writes `row`'s set columns plus the next version, if the version did not move meanwhile.
+pub(super) async fn write<K: Table>(
+    db: &impl ConnectionTrait,
+    current: &Row<K>,
+    mut row: K::Active,
+) -> Result<(), DomainError> {
+    let version = K::version_of(current);
+    row.try_set(K::VERSION, Value::from(version + 1))?;
+    row.try_set(K::UPDATED_AT, Value::from(clock::now()))?;
+    let result = K::Entity::update_many()
+        .set(row)
+        .filter(K::ID.eq(current.get(K::ID)))
+        .filter(K::VERSION.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(DomainError::Stale {
+            entity: K::NAME,
+            id: K::id_of(current),
+            current: version,
+        });
+    }
+    Ok(())
+}

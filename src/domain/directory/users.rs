@@ -1,0 +1,284 @@
+//! Users in the directory: queries and writes behind [`super::Directory`].
+
+use std::collections::HashMap;
+
+use entity::{group, group_membership, user};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Value};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use super::filter::{self, Test};
+use super::membership::{self, Via};
+use super::store::{self, Table};
+use super::{EmailAttr, GroupRef, UserAttr, UserFields, UserLeaf, UserRecord, Users};
+use crate::domain::clock;
+use crate::domain::users as people;
+use crate::error::DomainError;
+
+impl Table for Users {
+    type Entity = user::Entity;
+    type Active = user::ActiveModel;
+
+    const NAME: &'static str = "User";
+    const ID: user::Column = user::Column::Id;
+    const VERSION: user::Column = user::Column::Version;
+    const UPDATED_AT: user::Column = user::Column::UpdatedAt;
+    const HIDDEN_AT: user::Column = user::Column::DeprovisionedAt;
+
+    fn key(id: &str) -> Option<Value> {
+        Some(id.into())
+    }
+    fn id_of(row: &user::Model) -> String {
+        row.id.clone()
+    }
+    fn version_of(row: &user::Model) -> i32 {
+        row.version
+    }
+    fn sort_column(attr: UserAttr) -> user::Column {
+        column(attr)
+    }
+    fn condition(backend: DbBackend, leaf: &UserLeaf) -> Result<Condition, DomainError> {
+        match leaf {
+            UserLeaf::Attr(attr, test) => {
+                let target = Expr::col((user::Entity, column(*attr)));
+                match attr {
+                    UserAttr::Active => filter::boolean(target, test),
+                    UserAttr::Created | UserAttr::LastModified => filter::time(target, test),
+                    UserAttr::Id | UserAttr::ExternalId => {
+                        filter::text(target, true, test, backend)
+                    }
+                    _ => filter::text(target, false, test, backend),
+                }
+            }
+            UserLeaf::Email(element) => {
+                let inner =
+                    element.compile(&mut |(attr, test)| email_condition(backend, *attr, test))?;
+                Ok(filter::json_elements_exist(
+                    backend, "users", "emails", inner,
+                ))
+            }
+            UserLeaf::Role(test) => {
+                let inner =
+                    filter::text(filter::element_text(backend, None), false, test, backend)?;
+                Ok(filter::json_elements_exist(
+                    backend, "users", "roles", inner,
+                ))
+            }
+            UserLeaf::Group(element) => membership::exists(backend, Via::GroupsOfUser, element),
+        }
+    }
+    /// Attaches each user's live groups (two queries for the whole page).
+    async fn attach(
+        db: &impl ConnectionTrait,
+        users: Vec<user::Model>,
+    ) -> Result<Vec<UserRecord>, DomainError> {
+        let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+        let memberships: Vec<(String, i64)> = group_membership::Entity::find()
+            .select_only()
+            .column(group_membership::Column::UserId)
+            .column(group_membership::Column::GroupId)
+            .filter(group_membership::Column::UserId.is_in(ids))
+            .filter(group_membership::Column::DeletedAt.is_null())
+            .order_by_asc(group_membership::Column::GroupId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let group_ids: Vec<i64> = memberships.iter().map(|(_, g)| *g).collect();
+        let names: HashMap<i64, String> = group::Entity::find()
+            .select_only()
+            .column(group::Column::Id)
+            .column(group::Column::Name)
+            .filter(group::Column::Id.is_in(group_ids))
+            .filter(group::Column::DeletedAt.is_null())
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut by_user: HashMap<String, Vec<GroupRef>> = HashMap::new();
+        for (user_id, group_id) in memberships {
+            if let Some(name) = names.get(&group_id) {
+                by_user.entry(user_id).or_default().push(GroupRef {
+                    id: group_id,
+                    name: name.clone(),
+                });
+            }
+        }
+        Ok(users
+            .into_iter()
+            .map(|user| UserRecord {
+                groups: by_user.remove(&user.id).unwrap_or_default(),
+                user,
+            })
+            .collect())
+    }
+    /// Inserts a user, or revives the deprovisioned user with the same userName or externalId.
+    async fn create(
+        db: &DatabaseConnection,
+        fields: UserFields,
+    ) -> Result<UserRecord, DomainError> {
+        let txn = db.begin().await?;
+        let mut same_identity = Condition::any().add(
+            Expr::expr(Func::lower(Expr::col(user::Column::UserName)))
+                .eq(Func::lower(Expr::val(fields.user_name.clone()))),
+        );
+        if let Some(external_id) = &fields.external_id {
+            same_identity = same_identity.add(user::Column::ExternalId.eq(external_id.clone()));
+        }
+        let revivable = user::Entity::find()
+            .filter(user::Column::DeprovisionedAt.is_not_null())
+            .filter(same_identity)
+            .order_by_asc(user::Column::Id)
+            .one(&txn)
+            .await?;
+        let id = match revivable {
+            Some(old) => {
+                let mut row = assigned(&fields)?;
+                row.deprovisioned_at = Set(None);
+                store::write::<Users>(&txn, &old, row).await?;
+                old.id
+            }
+            None => insert(&txn, &fields).await?,
+        };
+        let record = store::get::<Users>(&txn, &id).await?;
+        txn.commit().await?;
+        Ok(record)
+    }
+    /// Replaces every writable attribute; a replace that changes nothing writes nothing.
+    async fn replace(
+        db: &DatabaseConnection,
+        id: &str,
+        fields: UserFields,
+        expected: Option<i32>,
+    ) -> Result<UserRecord, DomainError> {
+        let txn = db.begin().await?;
+        let current = store::current::<Users>(&txn, id, expected).await?;
+        if fields_of(&current) != fields {
+            store::write::<Users>(&txn, &current, assigned(&fields)?).await?;
+        }
+        let record = store::get::<Users>(&txn, id).await?;
+        txn.commit().await?;
+        Ok(record)
+    }
+    /// Deactivates and hides a user; their rows stay.
+    async fn delete(
+        db: &DatabaseConnection,
+        id: &str,
+        expected: Option<i32>,
+    ) -> Result<(), DomainError> {
+        let current = store::current::<Users>(db, id, expected).await?;
+        let row = user::ActiveModel {
+            active: Set(false),
+            deprovisioned_at: Set(Some(clock::now())),
+            ..Default::default()
+        };
+        store::write::<Users>(db, &current, row).await
+    }
+}
+
+async fn insert(db: &impl ConnectionTrait, fields: &UserFields) -> Result<String, DomainError> {
+    let slug = people::unique_slug(
+        db,
+        fields.given_name.as_deref(),
+        fields.family_name.as_deref(),
+        &fields.user_name,
+    )
+    .await?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = clock::now();
+    let mut row = assigned(fields)?;
+    row.id = Set(id.clone());
+    row.slug = Set(slug);
+    row.deprovisioned_at = Set(None);
+    row.version = Set(1);
+    row.inserted_at = Set(now);
+    row.updated_at = Set(now);
+    user::Entity::insert(row).exec_without_returning(db).await?;
+    Ok(id)
+}
+
+/// The writable columns, all `Set` from `fields`.
+fn assigned(fields: &UserFields) -> Result<user::ActiveModel, DomainError> {
+    let json = |value: serde_json::Result<serde_json::Value>| {
+        value.map_err(|e| DomainError::Internal(e.into()))
+    };
+    let f = fields.clone();
+    Ok(user::ActiveModel {
+        user_name: Set(f.user_name),
+        external_id: Set(f.external_id),
+        active: Set(f.active),
+        given_name: Set(f.given_name),
+        family_name: Set(f.family_name),
+        middle_name: Set(f.middle_name),
+        formatted_name: Set(f.formatted_name),
+        display_name: Set(f.display_name),
+        emails: Set(json(serde_json::to_value(&f.emails))?),
+        roles: Set(json(serde_json::to_value(&f.roles))?),
+        department: Set(f.department),
+        manager_id: Set(f.manager_id),
+        manager_display_name: Set(f.manager_display_name),
+        ..Default::default()
+    })
+}
+
+/// The writable attributes of a stored user.
+pub(super) fn fields_of(user: &user::Model) -> UserFields {
+    UserFields {
+        user_name: user.user_name.clone(),
+        external_id: user.external_id.clone(),
+        active: user.active,
+        given_name: user.given_name.clone(),
+        family_name: user.family_name.clone(),
+        middle_name: user.middle_name.clone(),
+        formatted_name: user.formatted_name.clone(),
+        display_name: user.display_name.clone(),
+        emails: people::emails(user),
+        roles: people::roles(user),
+        department: user.department.clone(),
+        manager_id: user.manager_id.clone(),
+        manager_display_name: user.manager_display_name.clone(),
+    }
+}
+
+fn column(attr: UserAttr) -> user::Column {
+    match attr {
+        UserAttr::Id => user::Column::Id,
+        UserAttr::ExternalId => user::Column::ExternalId,
+        UserAttr::UserName => user::Column::UserName,
+        UserAttr::GivenName => user::Column::GivenName,
+        UserAttr::FamilyName => user::Column::FamilyName,
+        UserAttr::MiddleName => user::Column::MiddleName,
+        UserAttr::Formatted => user::Column::FormattedName,
+        UserAttr::DisplayName => user::Column::DisplayName,
+        UserAttr::Active => user::Column::Active,
+        UserAttr::Department => user::Column::Department,
+        UserAttr::ManagerId => user::Column::ManagerId,
+        UserAttr::ManagerDisplayName => user::Column::ManagerDisplayName,
+        UserAttr::Created => user::Column::InsertedAt,
+        UserAttr::LastModified => user::Column::UpdatedAt,
+    }
+}
+
+fn email_condition(
+    backend: DbBackend,
+    attr: EmailAttr,
+    test: &Test,
+) -> Result<Condition, DomainError> {
+    match attr {
+        EmailAttr::Value => filter::text(
+            filter::element_text(backend, Some("value")),
+            false,
+            test,
+            backend,
+        ),
+        EmailAttr::Type => filter::text(
+            filter::element_text(backend, Some("type")),
+            false,
+            test,
+            backend,
+        ),
+        EmailAttr::Primary => filter::element_primary(backend, test),
+    }
+}

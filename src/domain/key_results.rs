@@ -1,0 +1,170 @@
+//! The key-results context: create, edit, score, cancel, uncancel and delete (domain.md
+//! §3.4–3.5 with decisions.md 10–12 and 15–17).
+
+use entity::key_result;
+use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, DatabaseConnection};
+
+use crate::domain::changeset::{CONTENT_MAX, Changeset, Given, on_constraint};
+use crate::domain::objectives::{Target, cancel_changes, retire};
+use crate::domain::okrs;
+use crate::domain::policy::Actor;
+use crate::domain::rows;
+use crate::domain::store::{self, Change};
+use crate::error::DomainError;
+
+/// The fields a new key result is made of (also the items of "create objective").
+#[derive(Debug, Clone, Default)]
+pub struct KeyResultFields {
+    /// The text.
+    pub content: String,
+    /// Mid-cycle score; absent means 0, null is invalid.
+    pub mid_score: Given<Decimal>,
+    /// Final score; absent means 0, null is invalid.
+    pub final_score: Given<Decimal>,
+}
+
+/// A checked key result, ready to insert under an objective.
+#[derive(Debug, Clone)]
+pub struct KeyResultDraft {
+    content: String,
+    mid_score_ppb: i64,
+    final_score_ppb: i64,
+}
+
+impl KeyResultDraft {
+    /// Inserts the key result under `objective_id`.
+    pub async fn insert(
+        self,
+        db: &impl sea_orm::ConnectionTrait,
+        objective_id: i64,
+    ) -> Result<key_result::Model, DomainError> {
+        let row = rows::key_result(
+            objective_id,
+            &self.content,
+            self.mid_score_ppb,
+            self.final_score_ppb,
+        );
+        row.insert(db).await.map_err(on_constraint("objectiveId"))
+    }
+}
+
+/// Casts and checks the fields of a new key result.
+pub fn cast(cs: &mut Changeset, fields: &KeyResultFields) -> Option<KeyResultDraft> {
+    let content = cs.required_text("content", Some(&fields.content), CONTENT_MAX);
+    let mid = cs.score("midScore", fields.mid_score, Some(0));
+    let fin = cs.score("finalScore", fields.final_score, Some(0));
+    Some(KeyResultDraft {
+        content: content?,
+        mid_score_ppb: mid?,
+        final_score_ppb: fin?,
+    })
+}
+
+/// The input of "create key result".
+#[derive(Debug, Clone, Default)]
+pub struct NewKeyResult {
+    /// The objective it measures.
+    pub objective_id: String,
+    /// Its fields.
+    pub fields: KeyResultFields,
+}
+
+/// Creates a key result under a live objective.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewKeyResult,
+) -> Result<key_result::Model, DomainError> {
+    let txn = store::begin(db).await?;
+    let mut cs = Changeset::new();
+    let objective =
+        okrs::writable_objective(&txn, actor, &mut cs, "objectiveId", &input.objective_id).await?;
+    let draft = cast(&mut cs, &input.fields);
+    let draft = cs.finish(draft.zip(objective))?;
+    let created = draft.0.insert(&txn, draft.1.id).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// The input of "update key result" and "score key result": only the given fields change.
+#[derive(Debug, Clone, Default)]
+pub struct KeyResultPatch {
+    /// The key result.
+    pub target: Target,
+    /// New text, if it changes.
+    pub content: Option<String>,
+    /// New mid-cycle score; null is invalid.
+    pub mid_score: Given<Decimal>,
+    /// New final score; null is invalid.
+    pub final_score: Given<Decimal>,
+}
+
+/// Edits or scores a live key result.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    patch: KeyResultPatch,
+) -> Result<key_result::Model, DomainError> {
+    let txn = store::begin(db).await?;
+    let current = writable(&txn, actor, &patch.target).await?;
+    let mut cs = Changeset::new();
+    let content = patch
+        .content
+        .as_deref()
+        .map(|text| cs.required_text("content", Some(text), CONTENT_MAX));
+    let mid = cs.score("midScore", patch.mid_score, None);
+    let fin = cs.score("finalScore", patch.final_score, None);
+    cs.finish(Some(()))?;
+    let mut changes: Vec<Change<key_result::Entity>> = Vec::new();
+    if let Some(Some(content)) = content.filter(|c| c.as_deref() != Some(&current.content)) {
+        changes.push((key_result::Column::Content, Expr::val(content)));
+    }
+    if let Some(mid) = mid.filter(|m| *m != current.mid_score_ppb) {
+        changes.push((key_result::Column::MidScorePpb, Expr::val(mid)));
+    }
+    if let Some(fin) = fin.filter(|f| *f != current.final_score_ppb) {
+        changes.push((key_result::Column::FinalScorePpb, Expr::val(fin)));
+    }
+    store::commit_update::<key_result::Entity>(txn, current.id, current, changes).await
+}
+
+/// Cancels (`true`) or uncancels (`false`) a live key result.
+pub async fn set_cancelled(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    target: Target,
+    cancelled: bool,
+) -> Result<key_result::Model, DomainError> {
+    let txn = store::begin(db).await?;
+    let current = writable(&txn, actor, &target).await?;
+    let was = current.cancelled_at.is_some();
+    let changes =
+        cancel_changes::<key_result::Entity>(key_result::Column::CancelledAt, was, cancelled);
+    store::commit_update::<key_result::Entity>(txn, current.id, current, changes).await
+}
+
+/// Soft-deletes a live key result; returns it as it was.
+pub async fn delete(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    target: Target,
+) -> Result<key_result::Model, DomainError> {
+    let txn = store::begin(db).await?;
+    let current = writable(&txn, actor, &target).await?;
+    retire::<key_result::Entity>(txn, current.id, current).await
+}
+
+async fn writable(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    target: &Target,
+) -> Result<key_result::Model, DomainError> {
+    let current = store::require::<key_result::Entity>(db, &target.id).await?;
+    let mut cs = Changeset::new();
+    okrs::writable_objective(db, actor, &mut cs, "id", &current.objective_id.to_string()).await?;
+    cs.finish(Some(()))?;
+    store::expect_version(current.version, target.expected_version)?;
+    Ok(current)
+}

@@ -1,0 +1,154 @@
+//! The OKRs context: creating an OKR for an owner and a cycle (domain.md §3.1 with
+//! decisions.md 8), and finding the OKR that owns a row.
+
+use entity::{cycle, group, objective, okr, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+
+use crate::domain::changeset::{Changeset, Code, UserError, on_constraint};
+use crate::domain::policy::{self, Actor};
+use crate::domain::{rows, store};
+use crate::error::DomainError;
+
+/// Who owns an OKR, by id as the client sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerRef {
+    /// A user.
+    User(String),
+    /// A group.
+    Group(String),
+}
+
+/// The input of "create OKR".
+#[derive(Debug, Clone)]
+pub struct NewOkr {
+    /// The owner.
+    pub owner: OwnerRef,
+    /// The cycle.
+    pub cycle_id: String,
+}
+
+/// Creates an OKR; at most one live OKR per owner and cycle.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewOkr,
+) -> Result<okr::Model, DomainError> {
+    let txn = store::begin(db).await?;
+    let mut cs = Changeset::new();
+    let cycle_id = cs.id("cycleId", &input.cycle_id);
+    store::lookup::<cycle::Entity>(&txn, &mut cs, "cycleId", cycle_id).await?;
+    let (user_id, group_id) = match &input.owner {
+        OwnerRef::User(id) => {
+            let found = user::Entity::find_by_id(id.clone()).one(&txn).await?;
+            cs.check(
+                found.is_some(),
+                "owner.userId",
+                Code::NotFound,
+                "does not exist",
+            );
+            (Some(id.as_str()), None)
+        }
+        OwnerRef::Group(raw) => {
+            let id = cs.id("owner.groupId", raw);
+            store::lookup::<group::Entity>(&txn, &mut cs, "owner.groupId", id).await?;
+            (None, id)
+        }
+    };
+    let cycle_id = cs.finish(cycle_id)?;
+    if !policy::may_write_owner(&txn, actor, user_id, group_id).await? {
+        return UserError::fail(&["owner"], Code::Forbidden, "you may not change this");
+    }
+    if live_okr_exists(&txn, cycle_id, user_id, group_id).await? {
+        return UserError::fail(
+            &["cycleId"],
+            Code::AlreadyExists,
+            "the owner already has an OKR for this cycle",
+        );
+    }
+    let created = rows::okr(cycle_id, user_id, group_id)
+        .insert(&txn)
+        .await
+        .map_err(on_constraint("cycleId"))?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn live_okr_exists(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    user_id: Option<&str>,
+    group_id: Option<i64>,
+) -> Result<bool, DomainError> {
+    let owner = match user_id {
+        Some(user_id) => okr::Column::UserId.eq(user_id),
+        None => okr::Column::GroupId.eq(group_id),
+    };
+    let found = okr::Entity::find()
+        .filter(owner)
+        .filter(okr::Column::CycleId.eq(cycle_id))
+        .filter(okr::Column::DeletedAt.is_null())
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The OKR that owns a (live) objective.
+pub async fn of_objective(
+    db: &impl ConnectionTrait,
+    objective: &objective::Model,
+) -> Result<okr::Model, DomainError> {
+    okr::Entity::find_by_id(objective.okr_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::Internal(anyhow::anyhow!("an objective without its OKR")))
+}
+
+/// Writing to an OKR: the live OKR `raw_id` names (or `NotFound` at `field`), with
+/// `Forbidden` recorded at `field` unless `actor` may write to it.
+pub async fn writable_okr(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cs: &mut Changeset,
+    field: &str,
+    raw_id: &str,
+) -> Result<Option<okr::Model>, DomainError> {
+    let id = cs.id(field, raw_id);
+    let okr = store::lookup::<okr::Entity>(db, cs, field, id).await?;
+    if let Some(okr) = &okr {
+        authorize(db, actor, cs, field, okr).await?;
+    }
+    Ok(okr)
+}
+
+/// Writing under an objective: the live objective `raw_id` names (or `NotFound` at
+/// `field`), with `Forbidden` recorded at `field` unless `actor` may write to its OKR.
+pub async fn writable_objective(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cs: &mut Changeset,
+    field: &str,
+    raw_id: &str,
+) -> Result<Option<objective::Model>, DomainError> {
+    let id = cs.id(field, raw_id);
+    let objective = store::lookup::<objective::Entity>(db, cs, field, id).await?;
+    if let Some(objective) = &objective {
+        let okr = of_objective(db, objective).await?;
+        authorize(db, actor, cs, field, &okr).await?;
+    }
+    Ok(objective)
+}
+
+async fn authorize(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cs: &mut Changeset,
+    field: &str,
+    okr: &okr::Model,
+) -> Result<(), DomainError> {
+    if !policy::may_write_okr(db, actor, okr).await? {
+        cs.add(field, Code::Forbidden, "you may not change this");
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! Who may write what (decisions.md 6), checked in the domain before any write.
+//!
+//! Reads are open to every active user. Writes to an OKR and everything under it belong to
+//! the owning user, any live member of the owning group, and admins. Cycles, groups and
+//! memberships are for admins only. A refusal is a `Forbidden` user error.
+
+use entity::{group_membership, okr, user};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::domain::changeset::{Code, UserError};
+use crate::domain::users;
+use crate::error::DomainError;
+
+/// The signed-in user a write is done for.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user.
+    pub user: user::Model,
+    /// Whether the user holds the configured admin role.
+    pub admin: bool,
+}
+
+impl Actor {
+    /// The actor for `user`, an admin when its roles contain `admin_role`.
+    pub fn new(user: user::Model, admin_role: &str) -> Self {
+        let admin = users::is_admin(&user, admin_role);
+        Self { user, admin }
+    }
+}
+
+/// Whether `actor` may write to `okr` and everything under it.
+pub async fn may_write_okr(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    okr: &okr::Model,
+) -> Result<bool, DomainError> {
+    may_write_owner(db, actor, okr.user_id.as_deref(), okr.group_id).await
+}
+
+/// Whether `actor` may write to OKRs of this owner (a user or a group).
+pub async fn may_write_owner(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    user_id: Option<&str>,
+    group_id: Option<i64>,
+) -> Result<bool, DomainError> {
+    if actor.admin || user_id == Some(actor.user.id.as_str()) {
+        return Ok(true);
+    }
+    let Some(group_id) = group_id else {
+        return Ok(false);
+    };
+    let memberships = group_membership::Entity::find()
+        .filter(group_membership::Column::GroupId.eq(group_id))
+        .filter(group_membership::Column::UserId.eq(actor.user.id.as_str()))
+        .filter(group_membership::Column::DeletedAt.is_null())
+        .count(db)
+        .await?;
+    Ok(memberships > 0)
+}
+
+/// `Forbidden` at `field` unless `actor` may write to `okr`.
+pub async fn authorize_okr(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    okr: &okr::Model,
+    field: &str,
+) -> Result<(), DomainError> {
+    if may_write_okr(db, actor, okr).await? {
+        Ok(())
+    } else {
+        forbidden(field)
+    }
+}
+
+/// `Forbidden` at `field` unless `actor` is an admin.
+pub fn authorize_admin(actor: &Actor, field: &str) -> Result<(), DomainError> {
+    if actor.admin {
+        Ok(())
+    } else {
+        forbidden(field)
+    }
+}
+
+fn forbidden(field: &str) -> Result<(), DomainError> {
+    UserError::fail(&[field], Code::Forbidden, "you may not change this")
+}

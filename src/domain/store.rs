@@ -1,0 +1,207 @@
+//! One generic store for every versioned table: find a live row, write a guarded update
+//! (`… SET …, version = version + 1 WHERE id = ? AND version = ?`), soft-delete, and open a
+//! write transaction.
+//!
+//! Write transactions: on SQLite they start with `BEGIN IMMEDIATE` (SeaORM's
+//! `SqliteTransactionMode::Immediate`), so the write lock is taken before the first read and
+//! concurrent writers queue on `busy_timeout` instead of failing when they try to upgrade a
+//! stale read snapshot. That also makes every check-then-insert (cycle detection, one live
+//! assessment) atomic on SQLite. On PostgreSQL the transaction is `READ COMMITTED`; races are
+//! closed by the guarded updates, the unique indexes (mapped to `AlreadyExists`) and, for
+//! links, a transaction-level advisory lock ([`lock_link_graph`]).
+
+use chrono::{DateTime, Utc};
+use entity::{
+    cycle, group, group_membership, key_result, objective, objective_assessment, objective_link,
+    okr, okr_reflection,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use crate::domain::changeset::{Changeset, Code, UserError};
+use crate::domain::clock;
+use crate::error::DomainError;
+
+/// A table with an integer id, `version`, `updated_at` and maybe `deleted_at`.
+pub trait Tracked: EntityTrait {
+    /// The id column.
+    fn id_col() -> Self::Column;
+    /// The optimistic-concurrency version column.
+    fn version_col() -> Self::Column;
+    /// The last-change instant column.
+    fn updated_at_col() -> Self::Column;
+    /// The soft-delete column, if rows can be deleted.
+    fn deleted_at_col() -> Option<Self::Column>;
+    /// The version of a row.
+    fn version_of(model: &Self::Model) -> i32;
+}
+
+macro_rules! tracked {
+    ($($module:ident: $deleted:expr),* $(,)?) => {$(
+        impl Tracked for $module::Entity {
+            fn id_col() -> Self::Column {
+                $module::Column::Id
+            }
+            fn version_col() -> Self::Column {
+                $module::Column::Version
+            }
+            fn updated_at_col() -> Self::Column {
+                $module::Column::UpdatedAt
+            }
+            fn deleted_at_col() -> Option<Self::Column> {
+                $deleted
+            }
+            fn version_of(model: &Self::Model) -> i32 {
+                model.version
+            }
+        }
+    )*};
+}
+
+tracked!(
+    cycle: None,
+    group: Some(group::Column::DeletedAt),
+    group_membership: Some(group_membership::Column::DeletedAt),
+    okr: Some(okr::Column::DeletedAt),
+    objective: Some(objective::Column::DeletedAt),
+    key_result: Some(key_result::Column::DeletedAt),
+    objective_link: Some(objective_link::Column::DeletedAt),
+    objective_assessment: Some(objective_assessment::Column::DeletedAt),
+    okr_reflection: Some(okr_reflection::Column::DeletedAt),
+);
+
+/// A column and the value an update gives it.
+pub type Change<E> = (<E as EntityTrait>::Column, Expr);
+
+/// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, see the module docs).
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DomainError> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    Ok(db.begin_with_options(options).await?)
+}
+
+/// Serialises link writers on PostgreSQL until the transaction ends, so two links that
+/// together would close a cycle cannot both pass the check. SQLite's `BEGIN IMMEDIATE`
+/// already serialises all writers.
+pub async fn lock_link_graph(txn: &DatabaseTransaction) -> Result<(), DomainError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7340021)")
+            .await?;
+    }
+    Ok(())
+}
+
+/// The condition "the row is live" (always true for tables without `deleted_at`).
+pub fn live<E: Tracked>() -> sea_orm::Condition {
+    match E::deleted_at_col() {
+        Some(deleted_at) => sea_orm::Condition::all().add(deleted_at.is_null()),
+        None => sea_orm::Condition::all(),
+    }
+}
+
+/// The live row with this id.
+pub async fn find_live<E: Tracked>(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<E::Model>, DomainError> {
+    let select = E::find().filter(E::id_col().eq(id)).filter(live::<E>());
+    Ok(select.one(db).await?)
+}
+
+/// The live row `id` names, or a `NotFound` error at `field` in `cs` (nothing when the id
+/// could not be parsed: that error is already recorded).
+pub async fn lookup<E: Tracked>(
+    db: &impl ConnectionTrait,
+    cs: &mut Changeset,
+    field: &str,
+    id: Option<i64>,
+) -> Result<Option<E::Model>, DomainError> {
+    let Some(id) = id else { return Ok(None) };
+    let row = find_live::<E>(db, id).await?;
+    if row.is_none() {
+        cs.add(field, Code::NotFound, "does not exist");
+    }
+    Ok(row)
+}
+
+/// The live row `raw_id` names, or a `NotFound` user error at `id`.
+pub async fn require<E: Tracked>(
+    db: &impl ConnectionTrait,
+    raw_id: &str,
+) -> Result<E::Model, DomainError> {
+    let mut cs = Changeset::new();
+    let id = cs.id("id", raw_id);
+    let row = lookup::<E>(db, &mut cs, "id", id).await?;
+    cs.finish(row)
+}
+
+/// `Stale` unless the caller's expected version (if any) is the stored one.
+pub fn expect_version(stored: i32, expected: Option<i32>) -> Result<(), DomainError> {
+    match expected {
+        Some(expected) if expected != stored => UserError::fail(
+            &["expectedVersion"],
+            Code::Stale,
+            format!("was changed by someone else: the current version is {stored}"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Applies `changes` to the live row `id` if it is still at `current`'s version, bumping the
+/// version and `updated_at`; returns the row as stored. No changes: nothing is written and
+/// `current` is returned. Lost the race: `Stale` (or `NotFound` if the row went away).
+pub async fn update<E: Tracked>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    current: E::Model,
+    changes: Vec<Change<E>>,
+) -> Result<E::Model, DomainError> {
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    let version = E::version_of(&current);
+    let mut update = E::update_many()
+        .col_expr(E::version_col(), Expr::col(E::version_col()).add(1))
+        .col_expr(E::updated_at_col(), Expr::val(clock::now()))
+        .filter(E::id_col().eq(id))
+        .filter(E::version_col().eq(version));
+    if let Some(deleted_at) = E::deleted_at_col() {
+        update = update.filter(deleted_at.is_null());
+    }
+    for (column, value) in changes {
+        update = update.col_expr(column, value);
+    }
+    if update.exec(db).await?.rows_affected == 1 {
+        let stored = E::find().filter(E::id_col().eq(id)).one(db).await?;
+        return stored
+            .ok_or_else(|| DomainError::Internal(anyhow::anyhow!("an updated row vanished")));
+    }
+    match find_live::<E>(db, id).await? {
+        Some(row) => expect_version(E::version_of(&row), Some(version)).map(|()| row),
+        None => UserError::fail(&["id"], Code::NotFound, "does not exist"),
+    }
+}
+
+/// [`update`] inside `txn`, then commits it.
+pub async fn commit_update<E: Tracked>(
+    txn: DatabaseTransaction,
+    id: i64,
+    current: E::Model,
+    changes: Vec<Change<E>>,
+) -> Result<E::Model, DomainError> {
+    let updated = update::<E>(&txn, id, current, changes).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The change that soft-deletes a row at `now`.
+pub fn delete_change<E: Tracked>(now: DateTime<Utc>) -> Result<Change<E>, DomainError> {
+    let column = E::deleted_at_col()
+        .ok_or_else(|| DomainError::Internal(anyhow::anyhow!("the table has no deleted_at")))?;
+    Ok((column, Expr::val(Some(now))))
+}

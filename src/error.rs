@@ -1,0 +1,77 @@
+//! The one internal error vocabulary; each edge (GraphQL, SCIM, CLI) translates it once.
+
+use sea_orm::{DbErr, SqlErr};
+
+/// What can go wrong inside the domain.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// The caller is not signed in, or the signed-in user may not sign in any more.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The named row does not exist (or is deleted).
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// The kind of row.
+        entity: &'static str,
+        /// The id that was looked up.
+        id: String,
+    },
+    /// A unique rule would be broken.
+    #[error("conflict on {constraint}")]
+    Conflict {
+        /// The constraint or field that conflicts.
+        constraint: String,
+    },
+    /// The caller's expected version is not the stored one (optimistic concurrency).
+    #[error("{entity} {id} was changed by someone else (now version {current})")]
+    Stale {
+        /// The kind of row.
+        entity: &'static str,
+        /// The row's id.
+        id: String,
+        /// The stored version.
+        current: i32,
+    },
+    /// What the caller asked for was refused: validation, missing rows, permission, conflicts.
+    /// Mutations report these as `userErrors` data, never as top-level errors.
+    #[error("{} user error(s)", .0.len())]
+    User(Vec<crate::domain::changeset::UserError>),
+    /// Input was rejected.
+    #[error("invalid {field}: {reason}")]
+    Invalid {
+        /// The offending field.
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A read request that cannot be served as asked (bad argument, over budget).
+    #[error(transparent)]
+    Query(#[from] crate::query::QueryError),
+    /// A database failure the client did not cause.
+    #[error("database error")]
+    Database(#[source] DbErr),
+    /// Any other failure the client did not cause.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<DbErr> for DomainError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(constraint)) => Self::Conflict { constraint },
+            _ => Self::Database(err),
+        }
+    }
+}
+
+/// Formats an error and its whole `source()` chain on one line, for logs.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,248 @@
+//! Relay connections: pages of nodes with keyset cursors, `pageInfo` and a `totalCount`
+//! that is computed only when selected.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, SimpleObject};
+
+use crate::graphql::context::loaders;
+use crate::graphql::errors::{IntoGraphql, shared};
+use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row, filter_key};
+use crate::query::def::EntityDef;
+use crate::query::entities::default_sort;
+use crate::query::filter::Filter;
+use crate::query::page::{self, FilterKey, ListSpec, Page, PageArgs, ParentKey};
+use crate::query::sort::SortKey;
+
+/// Where a page is in its list.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    /// More nodes follow this page.
+    pub has_next_page: bool,
+    /// Nodes come before this page.
+    pub has_previous_page: bool,
+    /// The cursor of the first node of the page.
+    pub start_cursor: Option<String>,
+    /// The cursor of the last node of the page.
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    /// The page info of `page`.
+    pub fn of<M>(page: &Page<M>) -> Self {
+        Self {
+            has_next_page: page.has_next,
+            has_previous_page: page.has_previous,
+            start_cursor: page.rows.first().map(|(_, cursor)| cursor.clone()),
+            end_cursor: page.rows.last().map(|(_, cursor)| cursor.clone()),
+        }
+    }
+}
+
+/// How to count the whole list a page belongs to.
+#[derive(Clone)]
+pub enum Total {
+    /// A root list.
+    Root {
+        /// The listed entity.
+        def: &'static EntityDef,
+        /// Which rows.
+        filter: Arc<FilterKey>,
+    },
+    /// The related rows of one parent.
+    Child {
+        /// The relation.
+        relation: RelationRef,
+        /// Which rows.
+        filter: Arc<FilterKey>,
+        /// The parent.
+        parent: ParentKey,
+    },
+}
+
+impl Total {
+    /// Counts the list (one batched statement per distinct list shape).
+    pub async fn count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let loaders = loaders(ctx)?;
+        let n = match self {
+            Self::Root { def, filter } => page::count(&loaders.db, def, &filter.0, loaders.now)
+                .await
+                .gql()?,
+            Self::Child {
+                relation,
+                filter,
+                parent,
+            } => loaders
+                .count(*relation, filter.clone(), parent.clone())
+                .await
+                .map_err(shared)?,
+        };
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+fn spec(def: &EntityDef, filter: Filter, sort: Option<Vec<SortKey>>, page: PageArgs) -> ListSpec {
+    ListSpec {
+        filter: FilterKey::new(filter),
+        sort: sort.unwrap_or_else(|| default_sort(def)),
+        page,
+    }
+}
+
+/// A page of a root list.
+pub async fn root_page<M: Row>(
+    ctx: &Context<'_>,
+    filter: Filter,
+    sort: Option<Vec<SortKey>>,
+    page_args: PageArgs,
+) -> async_graphql::Result<(Page<M>, Total)> {
+    let loaders = loaders(ctx)?;
+    let spec = spec(M::DEF, filter, sort, page_args);
+    let page = page::list::<M>(&loaders.db, M::DEF, &spec, loaders.now)
+        .await
+        .gql()?;
+    Ok((
+        page,
+        Total::Root {
+            def: M::DEF,
+            filter: Arc::new(spec.filter),
+        },
+    ))
+}
+
+/// A page of the rows related to `parent` through `relation`, batched across parents.
+pub async fn child_page<M: Row>(
+    ctx: &Context<'_>,
+    owner: &'static EntityDef,
+    relation: &str,
+    parent: ParentKey,
+    filter: Filter,
+    sort: Option<Vec<SortKey>>,
+    page_args: PageArgs,
+) -> async_graphql::Result<(Page<M>, Total)>
+where
+    Loaders: LoaderFor<M>,
+{
+    let loaders = loaders(ctx)?;
+    let relation = RelationRef::of(owner, relation).gql()?;
+    let spec = Arc::new(spec(M::DEF, filter, sort, page_args));
+    let page = loaders
+        .page::<M>(relation, spec.clone(), parent.clone())
+        .await
+        .map_err(shared)?;
+    let filter = filter_key(spec.filter.0.clone());
+    Ok((
+        page,
+        Total::Child {
+            relation,
+            filter,
+            parent,
+        },
+    ))
+}
+
+/// The single live row related to `parent` through a to-one relation keyed on the related
+/// side (an OKR's reflection, an objective's assessment).
+pub async fn child_one<M: Row>(
+    ctx: &Context<'_>,
+    owner: &'static EntityDef,
+    relation: &str,
+    parent: ParentKey,
+) -> async_graphql::Result<Option<M>>
+where
+    Loaders: LoaderFor<M>,
+{
+    let args = PageArgs {
+        first: Some(1),
+        ..PageArgs::default()
+    };
+    let (page, _) = child_page::<M>(ctx, owner, relation, parent, Filter::True, None, args).await?;
+    Ok(page.rows.into_iter().next().map(|(row, _)| row))
+}
+
+/// Declares `<Name>Connection` and `<Name>Edge` for a node type wrapping a row type.
+macro_rules! connection {
+    ($connection:ident, $edge:ident, $node:ident, $model:ty, $what:literal) => {
+        #[doc = concat!("A page of ", $what, ".")]
+        pub struct $connection {
+            /// The rows of this page.
+            pub page: crate::query::page::Page<$model>,
+            /// How to count the whole list.
+            pub total: crate::graphql::connection::Total,
+        }
+
+        #[async_graphql::Object]
+        impl $connection {
+            /// The nodes of this page, in order.
+            async fn nodes(&self) -> Vec<$node> {
+                self.page
+                    .rows
+                    .iter()
+                    .map(|(row, _)| $node(row.clone()))
+                    .collect()
+            }
+
+            /// The nodes of this page with their cursors.
+            async fn edges(&self) -> Vec<$edge> {
+                self.page
+                    .rows
+                    .iter()
+                    .map(|(row, cursor)| $edge {
+                        cursor: cursor.clone(),
+                        node: row.clone(),
+                    })
+                    .collect()
+            }
+
+            /// Where this page is in the list.
+            async fn page_info(&self) -> crate::graphql::connection::PageInfo {
+                crate::graphql::connection::PageInfo::of(&self.page)
+            }
+
+            /// How many nodes the whole list has (computed only when selected).
+            async fn total_count(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> async_graphql::Result<i64> {
+                self.total.count(ctx).await
+            }
+        }
+
+        #[doc = concat!("One of ", $what, " with its cursor.")]
+        pub struct $edge {
+            cursor: String,
+            node: $model,
+        }
+
+        #[async_graphql::Object]
+        impl $edge {
+            /// Opaque cursor for `after`/`before`, valid for the same list and order.
+            async fn cursor(&self) -> &str {
+                &self.cursor
+            }
+
+            /// The node.
+            async fn node(&self) -> $node {
+                $node(self.node.clone())
+            }
+        }
+
+        impl
+            From<(
+                crate::query::page::Page<$model>,
+                crate::graphql::connection::Total,
+            )> for $connection
+        {
+            fn from(
+                (page, total): (
+                    crate::query::page::Page<$model>,
+                    crate::graphql::connection::Total,
+                ),
+            ) -> Self {
+                Self { page, total }
+            }
+        }
+    };
+}
+
+pub(crate) use connection;

@@ -1,0 +1,445 @@
+//! `/graphql` over HTTP, following the GraphQL-over-HTTP specification.
+//!
+//! async-graphql-axum's stock handler answers `application/graphql-response+json` to clients
+//! that accept only `application/json`, runs mutations over GET, accepts POSTs without a JSON
+//! content type and answers unexecutable requests with 200; this handler does all four as the
+//! specification asks, and the npm `graphql-http` audit checks it in CI.
+
+use std::sync::LazyLock;
+
+use async_graphql::Variables;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::auth::bearer_token;
+use crate::graphql::context::Viewer;
+use crate::graphql::errors::code;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::schema;
+use crate::query::statements::{self, StatementCounter};
+use crate::state::AppState;
+
+/// The response media types a client can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaType {
+    /// `application/graphql-response+json`: 4xx for requests that cannot be executed.
+    GraphqlResponseJson,
+    /// `application/json`: the legacy type; always 200 once the request is well-formed.
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// The parameters of one GraphQL request, from a JSON body or a query string.
+#[derive(Debug, Default)]
+struct Params {
+    query: String,
+    variables: Map<String, Value>,
+    operation_name: Option<String>,
+}
+
+/// `POST /graphql` with a JSON body.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !has_json_content_type(&headers) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "POST bodies must be JSON: send Content-Type: application/json",
+        );
+    }
+    match params_from_json(&body) {
+        Ok(params) => execute(&state, &headers, media, params).await,
+        Err(message) => request_error(StatusCode::BAD_REQUEST, media, &message),
+    }
+}
+
+/// `GET /graphql?query=…`: queries only.
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let params = match params_from_query_string(raw.as_deref().unwrap_or_default()) {
+        Ok(params) => params,
+        Err(message) => return request_error(StatusCode::BAD_REQUEST, media, &message),
+    };
+    if selects_mutation(&params) {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "Mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, media, params).await
+}
+
+/// `GET /graphql/schema.graphql`: the schema in SDL, exactly as `schema.graphql` holds it.
+pub async fn sdl() -> Response {
+    static SDL: LazyLock<String> = LazyLock::new(schema::sdl);
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        SDL.as_str(),
+    )
+        .into_response()
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    media: MediaType,
+    params: Params,
+) -> Response {
+    let limit = state.config.query_alias_limit;
+    if let Some(aliases) = too_many_aliases(&params.query, limit) {
+        let message = format!("The query has {aliases} aliases; at most {limit} are allowed");
+        let status = match media {
+            MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+            MediaType::Json => StatusCode::OK,
+        };
+        let body = json!({ "errors": [{ "message": message, "extensions": { "code": code::QUERY_TOO_COMPLEX } }] });
+        return (
+            status,
+            [(header::CONTENT_TYPE, media.content_type())],
+            body.to_string(),
+        )
+            .into_response();
+    }
+    let viewer = viewer(state, headers);
+    let counter = StatementCounter::new(state.config.sql_statement_budget);
+    let loaders = Loaders::new(state.db.clone(), counter.clone());
+    let mut request = async_graphql::Request::new(params.query)
+        .variables(Variables::from_json(Value::Object(params.variables)))
+        .data(viewer)
+        .data(loaders);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    let schema = state.schema.clone();
+    let executed =
+        statements::run_request(
+            counter.clone(),
+            async move { schema.execute(request).await },
+        )
+        .await;
+    let mut response = match executed {
+        Ok(response) => response,
+        Err(err) => {
+            tracing::error!(error = %err, "the request's execution task failed");
+            let error = async_graphql::ServerError::new("Internal server error", None);
+            let mut response = async_graphql::Response::from_errors(vec![error]);
+            tag_internal(&mut response);
+            response
+        }
+    };
+    tag_limit_errors(&mut response);
+    if state.config.expose_sql_statement_count {
+        let count = async_graphql::Value::from(counter.count() as u64);
+        response
+            .extensions
+            .insert("sqlStatements".to_owned(), count);
+    }
+    let status = if media == MediaType::GraphqlResponseJson && is_request_error(&response) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    // A request that never ran has no `data` entry at all (GraphQL-over-HTTP, both media types).
+    let body = if is_request_error(&response) {
+        serde_json::to_vec(&json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = body.unwrap_or_else(|_| {
+        br#"{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL"}}]}"#
+            .to_vec()
+    });
+    (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+}
+
+fn viewer(state: &AppState, headers: &HeaderMap) -> Viewer {
+    match headers.get(header::AUTHORIZATION) {
+        None => Viewer::from_bearer(None, &state.keys.verifier),
+        Some(value) => match value.to_str().ok().and_then(bearer_token) {
+            Some(token) => Viewer::from_bearer(Some(token), &state.keys.verifier),
+            None => Viewer::invalid(),
+        },
+    }
+}
+
+fn tag_internal(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code::INTERNAL);
+    }
+}
+
+/// A request that never reached execution (parse or validation failure, or a limit): its
+/// errors carry no path and there is no data.
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty())
+}
+
+/// The number of aliased fields in the document when it exceeds `limit` (fragments counted
+/// where they are defined); `None` when within the limit or unparsable (execution reports that).
+fn too_many_aliases(query: &str, limit: usize) -> Option<usize> {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn count(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => {
+                    usize::from(field.node.alias.is_some()) + count(&field.node.selection_set.node)
+                }
+                Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    let operations: usize = document
+        .operations
+        .iter()
+        .map(|(_, op)| count(&op.node.selection_set.node))
+        .sum();
+    let fragments: usize = document
+        .fragments
+        .values()
+        .map(|f| count(&f.node.selection_set.node))
+        .sum();
+    let total = operations + fragments;
+    (total > limit).then_some(total)
+}
+
+/// Gives every error an `extensions.code`: async-graphql's depth and complexity refusals get
+/// `QUERY_TOO_COMPLEX`; its parse, validation and argument-coercion errors (the only errors
+/// without a code, since every resolver error carries one) get `BAD_USER_INPUT`.
+fn tag_limit_errors(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let over_limit = error.message.starts_with("Query is nested too deep")
+            || error.message.starts_with("Query is too complex");
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if over_limit {
+            extensions.set("code", code::QUERY_TOO_COMPLEX);
+        } else if extensions.get("code").is_none() {
+            extensions.set("code", code::BAD_USER_INPUT);
+        }
+    }
+}
+
+/// Chooses the response type from `Accept`: the supported type with the highest quality;
+/// a missing header or a wildcard means `application/json`; `None` when nothing is acceptable.
+pub fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT) else {
+        return Some(MediaType::Json);
+    };
+    let accept = accept.to_str().unwrap_or_default();
+    let mut best: Option<(f32, MediaType)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.split(';').map(str::trim);
+        let kind = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|param| param.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let media = match kind.as_str() {
+            "application/graphql-response+json" => MediaType::GraphqlResponseJson,
+            "application/json" | "application/*" | "*/*" => MediaType::Json,
+            _ => continue,
+        };
+        if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+            best = Some((quality, media));
+        }
+    }
+    best.map(|(_, media)| media)
+}
+
+/// 406 for a client that accepts neither JSON media type.
+fn not_acceptable() -> Response {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        "Accept application/graphql-response+json or application/json",
+    )
+}
+
+fn has_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("application/graphql-response+json")
+}
+
+fn params_from_json(body: &[u8]) -> Result<Params, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| "The body is not valid JSON".to_owned())?;
+    let Value::Object(mut object) = value else {
+        return Err("The body must be a JSON object".to_owned());
+    };
+    let query = match object.remove("query") {
+        Some(Value::String(query)) => query,
+        Some(_) => return Err("`query` must be a string".to_owned()),
+        None => return Err("`query` is required".to_owned()),
+    };
+    let variables = match object.remove("variables") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(variables)) => variables,
+        Some(_) => return Err("`variables` must be an object".to_owned()),
+    };
+    let operation_name = match object.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => return Err("`operationName` must be a string".to_owned()),
+    };
+    match object.remove("extensions") {
+        None | Some(Value::Null | Value::Object(_)) => {}
+        Some(_) => return Err("`extensions` must be an object".to_owned()),
+    }
+    Ok(Params {
+        query,
+        variables,
+        operation_name,
+    })
+}
+
+fn params_from_query_string(raw: &str) -> Result<Params, String> {
+    let mut params = Params::default();
+    let mut has_query = false;
+    for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
+        match key.as_ref() {
+            "query" => {
+                params.query = value.into_owned();
+                has_query = true;
+            }
+            "variables" if !value.is_empty() => {
+                params.variables = match serde_json::from_str::<Value>(&value) {
+                    Ok(Value::Object(variables)) => variables,
+                    Ok(Value::Null) => Map::new(),
+                    _ => return Err("`variables` must be a JSON object".to_owned()),
+                };
+            }
+            "operationName" if !value.is_empty() => {
+                params.operation_name = Some(value.into_owned());
+            }
+            "extensions"
+                if !value.is_empty()
+                    && !matches!(serde_json::from_str::<Value>(&value), Ok(Value::Object(_))) =>
+            {
+                return Err("`extensions` must be a JSON object".to_owned());
+            }
+            _ => {}
+        }
+    }
+    if has_query {
+        Ok(params)
+    } else {
+        Err("`query` is required".to_owned())
+    }
+}
+
+/// Whether the operation the request would run is a mutation (or subscription).
+fn selects_mutation(params: &Params) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&params.query) else {
+        return false;
+    };
+    let ty = match (&document.operations, &params.operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations
+            .get(name.as_str())
+            .map(|operation| operation.node.ty),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    matches!(
+        ty,
+        Some(OperationType::Mutation | OperationType::Subscription)
+    )
+}
+
+/// A response for a request that could not be executed, in GraphQL's error shape.
+fn request_error(status: StatusCode, media: MediaType, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code::BAD_USER_INPUT } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_highest_quality_supported_type_wins() {
+        let both = "application/json;q=0.9, application/graphql-response+json";
+        assert_eq!(
+            negotiate(&accept(both)).unwrap(),
+            MediaType::GraphqlResponseJson
+        );
+        assert_eq!(
+            negotiate(&accept("application/json")).unwrap(),
+            MediaType::Json
+        );
+        assert_eq!(negotiate(&accept("*/*")).unwrap(), MediaType::Json);
+        assert_eq!(negotiate(&HeaderMap::new()).unwrap(), MediaType::Json);
+    }
+
+    #[test]
+    fn unsupported_types_are_not_acceptable() {
+        assert_eq!(negotiate(&accept("text/html")), None);
+    }
+
+    #[test]
+    fn json_bodies_must_have_a_string_query() {
+        assert!(params_from_json(br#"{"query": 1}"#).is_err());
+        assert!(params_from_json(br#"{"variables": {}}"#).is_err());
+        assert!(params_from_json(br#"[]"#).is_err());
+        assert!(params_from_json(br#"{"query": "{a}", "variables": null}"#).is_ok());
+    }
+
+    #[test]
+    fn named_mutations_are_detected() {
+        let params = Params {
+            query: "query A { a } mutation B { b }".to_owned(),
+            operation_name: Some("B".to_owned()),
+            ..Params::default()
+        };
+        assert!(selects_mutation(&params));
+    }
+}

@@ -1,0 +1,486 @@
+//! Request-scoped DataLoaders: every association is loaded in batches, so the number of SQL
+//! statements depends on the shape of a query, never on the number of rows.
+//!
+//! Keys carry the field's arguments (filter, order, page), so two aliases of one field with
+//! different arguments are batched separately and never mixed.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::{DateTime, Utc};
+use entity::{
+    cycle, group, key_result, objective, objective_assessment, objective_link, okr, okr_reflection,
+    user,
+};
+use sea_orm::{DatabaseConnection, FromQueryResult};
+
+use crate::error::DomainError;
+use crate::query::def::{EntityDef, RelationDef};
+use crate::query::entities;
+use crate::query::filter::Filter;
+use crate::query::page::{self, FilterKey, ListSpec, Page, ParentKey};
+use crate::query::statements::{self, StatementCounter};
+
+/// The most keys one batch takes before it is sent. Above it a level of a query is split
+/// into several statements; it stays far below the bind-parameter limits of both engines
+/// (PostgreSQL 65,535; SQLite 32,766).
+pub const MAX_BATCH: usize = 10_000;
+
+/// A loader failure, shared by every key of the failed batch.
+pub type LoadError = Arc<DomainError>;
+
+/// A row type the loaders can key by its primary key.
+pub trait Row: FromQueryResult + Clone + Send + Sync + 'static {
+    /// The table's description.
+    const DEF: &'static EntityDef;
+    /// The row's primary key.
+    fn key(&self) -> ParentKey;
+}
+
+macro_rules! row {
+    ($model:ty, $def:expr, int) => {
+        impl Row for $model {
+            const DEF: &'static EntityDef = &$def;
+            fn key(&self) -> ParentKey {
+                ParentKey::Int(self.id)
+            }
+        }
+    };
+}
+
+impl Row for user::Model {
+    const DEF: &'static EntityDef = &entities::USERS;
+    fn key(&self) -> ParentKey {
+        ParentKey::Text(self.id.clone())
+    }
+}
+row!(group::Model, entities::GROUPS, int);
+row!(cycle::Model, entities::CYCLES, int);
+row!(okr::Model, entities::OKRS, int);
+row!(objective::Model, entities::OBJECTIVES, int);
+row!(key_result::Model, entities::KEY_RESULTS, int);
+row!(objective_link::Model, entities::LINKS, int);
+row!(objective_assessment::Model, entities::ASSESSMENTS, int);
+row!(okr_reflection::Model, entities::REFLECTIONS, int);
+
+/// A relation of an entity, comparable and hashable by name.
+#[derive(Clone, Copy)]
+pub struct RelationRef {
+    /// The entity the relation starts from.
+    pub owner: &'static EntityDef,
+    /// The relation.
+    pub relation: &'static RelationDef,
+}
+
+impl RelationRef {
+    /// The relation called `name` of `owner`; a missing one is a programming error.
+    pub fn of(owner: &'static EntityDef, name: &str) -> Result<Self, DomainError> {
+        owner
+            .relation(name)
+            .map(|relation| Self { owner, relation })
+            .ok_or_else(|| {
+                DomainError::Internal(anyhow::anyhow!("{} has no relation {name}", owner.name))
+            })
+    }
+}
+
+impl PartialEq for RelationRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.owner.name == other.owner.name && self.relation.name == other.relation.name
+    }
+}
+
+impl Eq for RelationRef {}
+
+impl Hash for RelationRef {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.owner.name.hash(state);
+        self.relation.name.hash(state);
+    }
+}
+
+impl std::fmt::Debug for RelationRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.owner.name, self.relation.name)
+    }
+}
+
+/// One parent's page of a relation with given arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ChildKey {
+    /// The relation.
+    pub relation: RelationRef,
+    /// The field's arguments.
+    pub spec: Arc<ListSpec>,
+    /// The parent row.
+    pub parent: ParentKey,
+}
+
+/// One parent's count of related rows matching a filter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CountKey {
+    /// The relation.
+    pub relation: RelationRef,
+    /// The filter.
+    pub filter: Arc<FilterKey>,
+    /// The parent row.
+    pub parent: ParentKey,
+}
+
+/// Loads rows of `M` by primary key.
+pub struct ById<M> {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+    _row: PhantomData<fn() -> M>,
+}
+
+impl<M: Row> Loader<ParentKey> for ById<M> {
+    type Value = M;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ParentKey]) -> Result<HashMap<ParentKey, M>, LoadError> {
+        let rows: Vec<M> = page::by_keys(&self.db, M::DEF, keys, self.now)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|row| (row.key(), row)).collect())
+    }
+}
+
+/// Loads per-parent pages of related `M` rows, one statement per distinct relation and arguments.
+pub struct Children<M> {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+    _row: PhantomData<fn() -> M>,
+}
+
+impl<M: Row> Loader<ChildKey> for Children<M> {
+    type Value = Page<M>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ChildKey]) -> Result<HashMap<ChildKey, Page<M>>, LoadError> {
+        let mut groups: HashMap<(RelationRef, Arc<ListSpec>), Vec<ParentKey>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.relation, key.spec.clone()))
+                .or_default()
+                .push(key.parent.clone());
+        }
+        let mut pages = HashMap::new();
+        for ((relation, spec), parents) in groups {
+            let loaded = page::list_children::<M>(
+                &self.db,
+                relation.owner,
+                relation.relation,
+                &parents,
+                &spec,
+                self.now,
+            )
+            .await
+            .map_err(Arc::new)?;
+            for (parent, page) in loaded {
+                pages.insert(
+                    ChildKey {
+                        relation,
+                        spec: spec.clone(),
+                        parent,
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(pages)
+    }
+}
+
+/// Loads per-parent counts, one statement per distinct relation and filter.
+pub struct Counts {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+}
+
+impl Loader<CountKey> for Counts {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, u64>, LoadError> {
+        let mut groups: HashMap<(RelationRef, Arc<FilterKey>), Vec<ParentKey>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.relation, key.filter.clone()))
+                .or_default()
+                .push(key.parent.clone());
+        }
+        let mut counts = HashMap::new();
+        for ((relation, filter), parents) in groups {
+            let loaded = page::count_children(
+                &self.db,
+                relation.owner,
+                relation.relation,
+                &parents,
+                &filter.0,
+                self.now,
+            )
+            .await
+            .map_err(Arc::new)?;
+            for (parent, n) in loaded {
+                counts.insert(
+                    CountKey {
+                        relation,
+                        filter: filter.clone(),
+                        parent,
+                    },
+                    n,
+                );
+            }
+        }
+        Ok(counts)
+    }
+}
+
+/// Loads objectives' computed scores `(mid, final)` in parts per billion, with the same SQL
+/// expressions that `where` and `orderBy` use, so what is shown is what is filtered.
+pub struct Scores {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+}
+
+impl Loader<i64> for Scores {
+    type Value = (i64, i64);
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, (i64, i64)>, LoadError> {
+        let keys: Vec<ParentKey> = keys.iter().map(|id| ParentKey::Int(*id)).collect();
+        let fields = ["midScore", "finalScore"];
+        let values = page::int_fields(&self.db, &entities::OBJECTIVES, &fields, &keys, self.now)
+            .await
+            .map_err(Arc::new)?;
+        Ok(values
+            .into_iter()
+            .filter_map(|(key, v)| match (key, v.as_slice()) {
+                (ParentKey::Int(id), [mid, fin]) => Some((id, (*mid, *fin))),
+                _ => None,
+            })
+            .collect())
+    }
+}
+
+/// Every loader of one request, plus the request's clock and statement counter.
+pub struct Loaders {
+    /// The instant "now" means for this whole request.
+    pub now: DateTime<Utc>,
+    /// The database.
+    pub db: DatabaseConnection,
+    /// The request's SQL statement counter.
+    pub statements: Arc<StatementCounter>,
+    users: DataLoader<ById<user::Model>>,
+    groups: DataLoader<ById<group::Model>>,
+    cycles: DataLoader<ById<cycle::Model>>,
+    okrs: DataLoader<ById<okr::Model>>,
+    objectives: DataLoader<ById<objective::Model>>,
+    child_users: DataLoader<Children<user::Model>>,
+    child_groups: DataLoader<Children<group::Model>>,
+    child_okrs: DataLoader<Children<okr::Model>>,
+    child_objectives: DataLoader<Children<objective::Model>>,
+    child_key_results: DataLoader<Children<key_result::Model>>,
+    child_assessments: DataLoader<Children<objective_assessment::Model>>,
+    child_reflections: DataLoader<Children<okr_reflection::Model>>,
+    counts: DataLoader<Counts>,
+    scores: DataLoader<Scores>,
+}
+
+/// Gives the loader of a row type.
+pub trait LoaderFor<M: Row> {
+    /// Loader by primary key.
+    fn by_id(&self) -> Option<&DataLoader<ById<M>>> {
+        None
+    }
+    /// Loader of per-parent pages.
+    fn children(&self) -> Option<&DataLoader<Children<M>>> {
+        None
+    }
+}
+
+macro_rules! loader_for {
+    ($model:ty, by_id = $by_id:ident, children = $children:ident) => {
+        impl LoaderFor<$model> for Loaders {
+            fn by_id(&self) -> Option<&DataLoader<ById<$model>>> {
+                Some(&self.$by_id)
+            }
+            fn children(&self) -> Option<&DataLoader<Children<$model>>> {
+                Some(&self.$children)
+            }
+        }
+    };
+    ($model:ty, children = $children:ident) => {
+        impl LoaderFor<$model> for Loaders {
+            fn children(&self) -> Option<&DataLoader<Children<$model>>> {
+                Some(&self.$children)
+            }
+        }
+    };
+    ($model:ty, by_id = $by_id:ident) => {
+        impl LoaderFor<$model> for Loaders {
+            fn by_id(&self) -> Option<&DataLoader<ById<$model>>> {
+                Some(&self.$by_id)
+            }
+        }
+    };
+}
+
+loader_for!(user::Model, by_id = users, children = child_users);
+loader_for!(group::Model, by_id = groups, children = child_groups);
+loader_for!(cycle::Model, by_id = cycles);
+loader_for!(okr::Model, by_id = okrs, children = child_okrs);
+loader_for!(
+    objective::Model,
+    by_id = objectives,
+    children = child_objectives
+);
+loader_for!(key_result::Model, children = child_key_results);
+loader_for!(objective_assessment::Model, children = child_assessments);
+loader_for!(okr_reflection::Model, children = child_reflections);
+
+impl Loaders {
+    /// Fresh loaders for one request; their batches count towards `statements`.
+    pub fn new(db: DatabaseConnection, statements: Arc<StatementCounter>) -> Self {
+        let now = crate::domain::clock::now();
+        let spawn = || statements::spawner(statements.clone());
+        macro_rules! by_id {
+            () => {
+                DataLoader::new(
+                    ById {
+                        db: db.clone(),
+                        now,
+                        _row: PhantomData,
+                    },
+                    spawn(),
+                )
+                .max_batch_size(MAX_BATCH)
+            };
+        }
+        macro_rules! children {
+            () => {
+                DataLoader::new(
+                    Children {
+                        db: db.clone(),
+                        now,
+                        _row: PhantomData,
+                    },
+                    spawn(),
+                )
+                .max_batch_size(MAX_BATCH)
+            };
+        }
+        Self {
+            users: by_id!(),
+            groups: by_id!(),
+            cycles: by_id!(),
+            okrs: by_id!(),
+            objectives: by_id!(),
+            child_users: children!(),
+            child_groups: children!(),
+            child_okrs: children!(),
+            child_objectives: children!(),
+            child_key_results: children!(),
+            child_assessments: children!(),
+            child_reflections: children!(),
+            counts: DataLoader::new(
+                Counts {
+                    db: db.clone(),
+                    now,
+                },
+                spawn(),
+            )
+            .max_batch_size(MAX_BATCH),
+            scores: DataLoader::new(
+                Scores {
+                    db: db.clone(),
+                    now,
+                },
+                spawn(),
+            )
+            .max_batch_size(MAX_BATCH),
+            now,
+            db,
+            statements,
+        }
+    }
+
+    /// The live row of `M` with this key, if any.
+    pub async fn one<M: Row>(&self, key: ParentKey) -> Result<Option<M>, LoadError>
+    where
+        Self: LoaderFor<M>,
+    {
+        self.statements.registered();
+        match self.by_id() {
+            Some(loader) => loader.load_one(key).await,
+            None => Err(Arc::new(DomainError::Internal(anyhow::anyhow!(
+                "no by-id loader for {}",
+                M::DEF.name
+            )))),
+        }
+    }
+
+    /// The page of `M` rows related to `parent` through `relation`, with these arguments.
+    pub async fn page<M: Row>(
+        &self,
+        relation: RelationRef,
+        spec: Arc<ListSpec>,
+        parent: ParentKey,
+    ) -> Result<Page<M>, LoadError>
+    where
+        Self: LoaderFor<M>,
+    {
+        let Some(loader) = self.children() else {
+            return Err(Arc::new(DomainError::Internal(anyhow::anyhow!(
+                "no child loader for {}",
+                M::DEF.name
+            ))));
+        };
+        self.statements.registered();
+        Ok(loader
+            .load_one(ChildKey {
+                relation,
+                spec,
+                parent,
+            })
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// How many rows related to `parent` through `relation` match `filter`.
+    pub async fn count(
+        &self,
+        relation: RelationRef,
+        filter: Arc<FilterKey>,
+        parent: ParentKey,
+    ) -> Result<u64, LoadError> {
+        self.statements.registered();
+        Ok(self
+            .counts
+            .load_one(CountKey {
+                relation,
+                filter,
+                parent,
+            })
+            .await?
+            .unwrap_or(0))
+    }
+}
+
+impl Loaders {
+    /// An objective's computed `(mid, final)` scores in parts per billion.
+    pub async fn scores(&self, objective_id: i64) -> Result<(i64, i64), LoadError> {
+        self.statements.registered();
+        self.statements.registered();
+        Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0)))
+    }
+}
+
+/// The filter of a whole list, as a shareable key.
+pub fn filter_key(filter: Filter) -> Arc<FilterKey> {
+    Arc::new(FilterKey::new(filter))
+}

@@ -1,0 +1,31 @@
+//! The GraphQL edge: schema, HTTP transport, GraphiQL and error translation.
+
+pub mod connection;
+pub mod context;
+pub mod errors;
+pub mod graphiql;
+pub mod http;
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod schema;
+pub mod types;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::state::AppState;
+
+/// `/graphql` (GET and POST), `/graphql/schema.graphql`, and GraphiQL at `/` when enabled.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let router = Router::new()
+        .route("/graphql", get(http::get).post(http::post))
+        .route("/graphql/schema.graphql", get(http::sdl));
+    if state.config.graphiql {
+        router.merge(graphiql::routes(&state.config.graphiql_assets_dir))
+    } else {
+        router
+    }
+}

@@ -1,0 +1,35 @@
+//! Building the schema: [`builder`] for the SDL (no data), [`build`] for serving.
+
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, SDLExportOptions, Schema, SchemaBuilder};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+use crate::graphql::mutation::Mutation;
+use crate::graphql::query::Query;
+
+/// The served schema type.
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema's types without data: enough to export the SDL.
+pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+}
+
+/// The schema with its data and the configured limits.
+pub fn build(db: DatabaseConnection, config: Arc<Config>) -> AppSchema {
+    builder()
+        .limit_depth(config.query_depth_limit)
+        .limit_complexity(config.query_complexity_limit)
+        .data(db)
+        .data(config)
+        .finish()
+}
+
+/// The SDL as `schema.graphql` holds it: fields and enum values sorted, descriptions kept.
+pub fn sdl() -> String {
+    builder()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
+}

@@ -1,0 +1,261 @@
+//! The `Objective` and `ObjectiveLink` types.
+
+use async_graphql::{Context, ID, Object};
+use entity::{objective, objective_link};
+use rust_decimal::Decimal;
+
+use crate::domain::scores::objective_score;
+use crate::graphql::connection::{child_one, child_page, connection};
+use crate::graphql::context::loaders;
+use crate::graphql::errors::{internal, shared};
+use crate::graphql::inputs::entities::{
+    KeyResultOrderBy, KeyResultWhere, ObjectiveOrderBy, ObjectiveWhere, Where, sort_keys,
+};
+use crate::graphql::inputs::paging::{connection_complexity, page_args};
+use crate::graphql::scalars::DateTime;
+use crate::graphql::types::{KeyResultConnection, ObjectiveAssessment, Okr, Owner, id, owner};
+use crate::query::entities::OBJECTIVES;
+use crate::query::filter::Filter;
+use crate::query::page::ParentKey;
+
+connection!(
+    ObjectiveConnection,
+    ObjectiveEdge,
+    Objective,
+    objective::Model,
+    "objectives"
+);
+connection!(
+    ObjectiveLinkConnection,
+    ObjectiveLinkEdge,
+    ObjectiveLink,
+    objective_link::Model,
+    "objective links"
+);
+
+/// Something an OKR sets out to achieve, measured by its key results.
+pub struct Objective(pub objective::Model);
+
+impl Objective {
+    async fn okr_row(&self, ctx: &Context<'_>) -> async_graphql::Result<entity::okr::Model> {
+        let okr = loaders(ctx)?
+            .one(ParentKey::Int(self.0.okr_id))
+            .await
+            .map_err(shared)?;
+        okr.ok_or_else(|| internal("an objective without its OKR"))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn linked(
+        &self,
+        ctx: &Context<'_>,
+        relation: &str,
+        r#where: Option<ObjectiveWhere>,
+        order_by: Option<Vec<ObjectiveOrderBy>>,
+        page: crate::query::page::PageArgs,
+    ) -> async_graphql::Result<ObjectiveConnection> {
+        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let parent = ParentKey::Int(self.0.id);
+        Ok(child_page::<objective::Model>(
+            ctx,
+            &OBJECTIVES,
+            relation,
+            parent,
+            filter,
+            sort_keys(order_by.as_ref()),
+            page,
+        )
+        .await?
+        .into())
+    }
+}
+
+#[Object]
+impl Objective {
+    /// The objective's id.
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+
+    /// The objective's text.
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+
+    /// Whether the objective is cancelled (cancelled objectives stay visible).
+    async fn cancelled(&self) -> bool {
+        self.0.cancelled_at.is_some()
+    }
+
+    /// When it was cancelled, if it is.
+    async fn cancelled_at(&self) -> Option<DateTime> {
+        self.0.cancelled_at.map(Into::into)
+    }
+
+    /// When it was created.
+    async fn inserted_at(&self) -> DateTime {
+        self.0.inserted_at.into()
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
+    }
+
+    /// Optimistic-concurrency version, bumped by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Mean mid-cycle score of the live, uncancelled key results, rounded half-up to two
+    /// decimals (`0.00` when there are none).
+    async fn mid_score(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
+        let (mid, _) = loaders(ctx)?.scores(self.0.id).await.map_err(shared)?;
+        Ok(objective_score(mid))
+    }
+
+    /// Mean final score of the live, uncancelled key results, rounded half-up to two decimals.
+    async fn final_score(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
+        let (_, fin) = loaders(ctx)?.scores(self.0.id).await.map_err(shared)?;
+        Ok(objective_score(fin))
+    }
+
+    /// The OKR the objective belongs to.
+    async fn okr(&self, ctx: &Context<'_>) -> async_graphql::Result<Okr> {
+        Ok(Okr(self.okr_row(ctx).await?))
+    }
+
+    /// The objective's owner: its OKR's user or group.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Owner> {
+        owner::of(ctx, &self.okr_row(ctx).await?).await
+    }
+
+    /// The objective's assessment, if one was written.
+    async fn assessment(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ObjectiveAssessment>> {
+        let row = child_one::<entity::objective_assessment::Model>(
+            ctx,
+            &OBJECTIVES,
+            "assessment",
+            ParentKey::Int(self.0.id),
+        )
+        .await?;
+        Ok(row.map(ObjectiveAssessment))
+    }
+
+    /// The key results (by default by id; cancelled ones included).
+    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn key_results(
+        &self,
+        ctx: &Context<'_>,
+        r#where: Option<KeyResultWhere>,
+        order_by: Option<Vec<KeyResultOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        offset: Option<i32>,
+    ) -> async_graphql::Result<KeyResultConnection> {
+        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let page = page_args(first, after, last, before, offset);
+        let parent = ParentKey::Int(self.0.id);
+        Ok(child_page::<entity::key_result::Model>(
+            ctx,
+            &OBJECTIVES,
+            "keyResults",
+            parent,
+            filter,
+            sort_keys(order_by.as_ref()),
+            page,
+        )
+        .await?
+        .into())
+    }
+
+    /// The objectives this one contributes to (live links to live objectives only).
+    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn contributes_to(
+        &self,
+        ctx: &Context<'_>,
+        r#where: Option<ObjectiveWhere>,
+        order_by: Option<Vec<ObjectiveOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        offset: Option<i32>,
+    ) -> async_graphql::Result<ObjectiveConnection> {
+        self.linked(
+            ctx,
+            "contributesTo",
+            r#where,
+            order_by,
+            page_args(first, after, last, before, offset),
+        )
+        .await
+    }
+
+    /// The objectives that contribute to this one (live links from live objectives only).
+    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn contributed_by(
+        &self,
+        ctx: &Context<'_>,
+        r#where: Option<ObjectiveWhere>,
+        order_by: Option<Vec<ObjectiveOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        offset: Option<i32>,
+    ) -> async_graphql::Result<ObjectiveConnection> {
+        self.linked(
+            ctx,
+            "contributedBy",
+            r#where,
+            order_by,
+            page_args(first, after, last, before, offset),
+        )
+        .await
+    }
+}
+
+/// A "contributes to" link: the source objective contributes to the linked-to objective.
+pub struct ObjectiveLink(pub objective_link::Model);
+
+#[Object]
+impl ObjectiveLink {
+    /// The link's id.
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+
+    /// The contributing objective.
+    async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Objective> {
+        let row = loaders(ctx)?
+            .one(ParentKey::Int(self.0.source_objective_id))
+            .await
+            .map_err(shared)?;
+        row.map(Objective)
+            .ok_or_else(|| internal("a link without its source"))
+    }
+
+    /// The objective contributed to.
+    async fn linked_to(&self, ctx: &Context<'_>) -> async_graphql::Result<Objective> {
+        let row = loaders(ctx)?
+            .one(ParentKey::Int(self.0.linked_to_objective_id))
+            .await
+            .map_err(shared)?;
+        row.map(Objective)
+            .ok_or_else(|| internal("a link without its target"))
+    }
+
+    /// When the link was made.
+    async fn inserted_at(&self) -> DateTime {
+        self.0.inserted_at.into()
+    }
+}

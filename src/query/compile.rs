@@ -1,0 +1,429 @@
+//! Compiling filters into `WHERE` expressions.
+//!
+//! Rows are addressed through table aliases (`t0`, `t1`, …) so that relation filters can nest
+//! to any depth, also from a table to itself (objective links). Relation filters become
+//! correlated `EXISTS` subqueries, so they compose under `or` and `not` and never duplicate
+//! rows. Every value is a bound parameter.
+
+use std::cell::Cell;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sea_orm::DbBackend;
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, IntoIden, JoinType, LikeExpr, Query, SelectStatement, Value,
+};
+
+use crate::query::QueryError;
+use crate::query::def::{EntityDef, FieldDef, Join, Kind, Live, RelationDef, Sql};
+use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
+
+/// Compiles filters and sort keys for one SQL statement.
+pub struct Compiler {
+    backend: DbBackend,
+    now: DateTime<Utc>,
+    next_alias: Cell<u32>,
+}
+
+impl Compiler {
+    /// A compiler for `backend`; `now` is the instant "active" and similar rules use.
+    pub fn new(backend: DbBackend, now: DateTime<Utc>) -> Self {
+        Self {
+            backend,
+            now,
+            next_alias: Cell::new(0),
+        }
+    }
+
+    /// The database engine the SQL is for.
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    /// The instant time-dependent rules compare with.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// A fresh table alias.
+    pub fn alias(&self) -> Alias {
+        let n = self.next_alias.get();
+        self.next_alias.set(n + 1);
+        Alias::new(format!("t{n}"))
+    }
+
+    /// `alias.column`.
+    pub fn column(alias: &Alias, column: &'static str) -> Expr {
+        Expr::col((alias.clone(), Alias::new(column)))
+    }
+
+    /// The SQL value of a field of the row at `alias`.
+    pub fn field_expr(&self, field: &FieldDef, alias: &Alias) -> Expr {
+        match field.sql {
+            Sql::Column(column) => Self::column(alias, column),
+            // Parenthesised, so that `IS NULL`, `=` and `NOT` apply to the whole expression.
+            // (A one-element tuple renders as plain parentheses on every backend.)
+            Sql::Computed(compute) => Expr::tuple([compute(self, alias)]),
+        }
+    }
+
+    /// Text for ordering comparisons: bytewise on both engines.
+    pub fn collated(&self, expr: Expr) -> Expr {
+        match self.backend {
+            DbBackend::Postgres => Expr::cust_with_expr("$1 COLLATE \"C\"", expr),
+            _ => expr,
+        }
+    }
+
+    /// Text with ASCII letters lowered, identically on both engines (SQLite's `lower` folds
+    /// ASCII only, so PostgreSQL does the same with `translate`).
+    pub fn fold_case(&self, expr: Expr) -> Expr {
+        match self.backend {
+            DbBackend::Postgres => Expr::cust_with_expr(
+                "translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')",
+                expr,
+            ),
+            _ => Func::lower(expr).into(),
+        }
+    }
+
+    /// A user `LIKE` pattern in which a backslash matches itself: SQLite has no default
+    /// escape character but PostgreSQL uses the backslash, so there backslashes are doubled.
+    fn literal_backslashes(&self, pattern: String) -> String {
+        match self.backend {
+            DbBackend::Postgres => pattern.replace('\\', r"\\"),
+            _ => pattern,
+        }
+    }
+
+    /// The condition that the row at `alias` of `def` is live.
+    pub fn live(&self, def: &EntityDef, alias: &Alias) -> Expr {
+        let mut condition = Expr::val(true).eq(Expr::val(true));
+        for rule in def.live {
+            let part = match rule {
+                Live::NotDeleted(column) => Self::column(alias, column).is_null(),
+                Live::Parent(relation) => match def.relation(relation) {
+                    Some(relation) => Expr::exists(self.related(relation, alias, None)),
+                    None => continue,
+                },
+            };
+            condition = condition.and(part);
+        }
+        condition
+    }
+
+    /// `SELECT 1 FROM target WHERE <joined to alias> AND live AND filter`, for `EXISTS`.
+    fn related(
+        &self,
+        relation: &RelationDef,
+        alias: &Alias,
+        filter: Option<Expr>,
+    ) -> SelectStatement {
+        let target = self.alias();
+        let mut select = self.related_rows(relation, &target);
+        select.and_where(self.join_condition(relation, alias, &target));
+        if let Some(filter) = filter {
+            select.and_where(filter);
+        }
+        select
+    }
+
+    /// `SELECT 1 FROM target AS target_alias [JOIN through]` with the liveness of both.
+    pub fn related_rows(&self, relation: &RelationDef, target: &Alias) -> SelectStatement {
+        let mut select = Query::select();
+        select
+            .expr(Expr::val(1))
+            .from_as(Alias::new(relation.target.table), target.clone())
+            .and_where(self.live(relation.target, target));
+        if let Join::Through {
+            table,
+            target: target_col,
+            ..
+        } = relation.join
+        {
+            let through = self.through_alias(target);
+            select.join_as(
+                JoinType::InnerJoin,
+                Alias::new(table),
+                through.clone(),
+                Self::column(&through, target_col)
+                    .eq(Self::column(target, relation.target.pk.0))
+                    .and(Self::column(&through, "deleted_at").is_null()),
+            );
+        }
+        select
+    }
+
+    /// The alias of the join table that belongs to `target`'s alias.
+    pub fn through_alias(&self, target: &Alias) -> Alias {
+        Alias::new(format!("{}_j", target.clone().into_iden()))
+    }
+
+    /// The expression on the related rows that holds the parent's key.
+    pub fn parent_key(&self, relation: &RelationDef, target: &Alias) -> Expr {
+        match relation.join {
+            Join::Column { remote, .. } => Self::column(target, remote),
+            Join::Through { this, .. } => Self::column(&self.through_alias(target), this),
+        }
+    }
+
+    /// The column of the parent row that the relation starts from.
+    pub fn parent_column(relation: &RelationDef, owner: &EntityDef) -> &'static str {
+        match relation.join {
+            Join::Column { local, .. } => local,
+            Join::Through { .. } => owner.pk.0,
+        }
+    }
+
+    fn join_condition(&self, relation: &RelationDef, owner_alias: &Alias, target: &Alias) -> Expr {
+        let parent = match relation.join {
+            Join::Column { local, .. } => Self::column(owner_alias, local),
+            // The owner's primary key; every owner of a through-relation is keyed by `id`.
+            Join::Through { .. } => Self::column(owner_alias, "id"),
+        };
+        self.parent_key(relation, target).eq(parent)
+    }
+
+    /// Compiles `filter` over the row of `def` at `alias`.
+    pub fn filter(
+        &self,
+        def: &EntityDef,
+        alias: &Alias,
+        filter: &Filter,
+    ) -> Result<Expr, QueryError> {
+        Ok(match filter {
+            Filter::True => Expr::val(1).eq(Expr::val(1)),
+            Filter::False => Expr::val(1).eq(Expr::val(0)),
+            Filter::And(filters) => self.combine(def, alias, filters, true)?,
+            Filter::Or(filters) => self.combine(def, alias, filters, false)?,
+            Filter::Not(inner) => self.filter(def, alias, inner)?.not(),
+            Filter::Field {
+                field,
+                predicate,
+                insensitive,
+            } => {
+                let field = def.field(field).ok_or_else(|| {
+                    QueryError::bad_input(*field, format!("{} has no field {field}", def.name))
+                })?;
+                self.predicate(field, alias, predicate, *insensitive)?
+            }
+            Filter::Relation {
+                relation,
+                quantifier,
+                filter,
+            } => {
+                let relation = def.relation(relation).ok_or_else(|| {
+                    QueryError::bad_input(
+                        *relation,
+                        format!("{} has no relation {relation}", def.name),
+                    )
+                })?;
+                self.relation_filter(relation, alias, *quantifier, filter)?
+            }
+        })
+    }
+
+    fn combine(
+        &self,
+        def: &EntityDef,
+        alias: &Alias,
+        filters: &[Filter],
+        all: bool,
+    ) -> Result<Expr, QueryError> {
+        let mut parts = filters.iter().map(|filter| self.filter(def, alias, filter));
+        let Some(first) = parts.next() else {
+            return self.filter(def, alias, if all { &Filter::True } else { &Filter::False });
+        };
+        parts.try_fold(first?, |acc, part| {
+            Ok(if all { acc.and(part?) } else { acc.or(part?) })
+        })
+    }
+
+    fn relation_filter(
+        &self,
+        relation: &RelationDef,
+        alias: &Alias,
+        quantifier: Quantifier,
+        filter: &Filter,
+    ) -> Result<Expr, QueryError> {
+        // The related alias is only known inside `related`, so compile against a reserved one.
+        let target = self.alias();
+        let condition = self.filter(relation.target, &target, filter)?;
+        let build = |condition: Option<Expr>| {
+            let mut select = self.related_rows(relation, &target);
+            select.and_where(self.join_condition(relation, alias, &target));
+            if let Some(condition) = condition {
+                select.and_where(condition);
+            }
+            select
+        };
+        Ok(match quantifier {
+            Quantifier::Is | Quantifier::Some => Expr::exists(build(Some(condition))),
+            Quantifier::None => Expr::not_exists(build(Some(condition))),
+            Quantifier::Every => Expr::not_exists(build(Some(condition.not()))),
+        })
+    }
+
+    fn predicate(
+        &self,
+        field: &FieldDef,
+        alias: &Alias,
+        predicate: &Predicate,
+        insensitive: bool,
+    ) -> Result<Expr, QueryError> {
+        let raw = self.field_expr(field, alias);
+        let folding = insensitive && field.kind == Kind::Text;
+        let value_expr = |expr: Expr| if folding { self.fold_case(expr) } else { expr };
+        let ordered = |expr: Expr| {
+            if field.kind == Kind::Text {
+                self.collated(expr)
+            } else {
+                expr
+            }
+        };
+        let value = |scalar: &Scalar| -> Result<Value, QueryError> {
+            let value = to_value(field, scalar)?;
+            Ok(match (&value, folding) {
+                (Value::String(Some(text)), true) => Value::from(text.to_ascii_lowercase()),
+                _ => value,
+            })
+        };
+        let present = raw.clone().is_not_null();
+        let lhs = value_expr(raw.clone());
+        Ok(match predicate {
+            Predicate::IsNull(true) => raw.is_null(),
+            Predicate::IsNull(false) => raw.is_not_null(),
+            Predicate::Eq(v) => present.and(lhs.eq(value(v)?)),
+            Predicate::Ne(v) => raw.is_null().or(lhs.ne(value(v)?)),
+            Predicate::In(values) if values.is_empty() => Expr::val(1).eq(Expr::val(0)),
+            Predicate::NotIn(values) if values.is_empty() => Expr::val(1).eq(Expr::val(1)),
+            Predicate::In(values) => {
+                present.and(lhs.is_in(values.iter().map(value).collect::<Result<Vec<_>, _>>()?))
+            }
+            Predicate::NotIn(values) => raw
+                .is_null()
+                .or(lhs.is_not_in(values.iter().map(value).collect::<Result<Vec<_>, _>>()?)),
+            Predicate::Lt(v) => present.and(ordered(lhs).lt(ordered(Expr::val(value(v)?)))),
+            Predicate::Lte(v) => present.and(ordered(lhs).lte(ordered(Expr::val(value(v)?)))),
+            Predicate::Gt(v) => present.and(ordered(lhs).gt(ordered(Expr::val(value(v)?)))),
+            Predicate::Gte(v) => present.and(ordered(lhs).gte(ordered(Expr::val(value(v)?)))),
+            Predicate::Contains(text) => {
+                present.and(lhs.like(escaped(&format!("%{}%", escape_like(&fold(text, folding))))))
+            }
+            Predicate::StartsWith(text) => {
+                present.and(lhs.like(escaped(&format!("{}%", escape_like(&fold(text, folding))))))
+            }
+            Predicate::EndsWith(text) => {
+                present.and(lhs.like(escaped(&format!("%{}", escape_like(&fold(text, folding))))))
+            }
+            Predicate::Like(pattern) => {
+                let pattern = self.literal_backslashes(fold(pattern, folding));
+                present.and(lhs.like(LikeExpr::new(pattern)))
+            }
+        })
+    }
+}
+
+fn fold(text: &str, folding: bool) -> String {
+    if folding {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Escapes `LIKE` metacharacters so that the text matches literally.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+fn escaped(pattern: &str) -> LikeExpr {
+    LikeExpr::new(pattern).escape('\\')
+}
+
+/// The bound value for comparing `field` with `scalar`, checked against the field's kind.
+pub fn to_value(field: &FieldDef, scalar: &Scalar) -> Result<Value, QueryError> {
+    let mismatch = || {
+        QueryError::bad_input(
+            field.name,
+            format!("{} cannot be compared with {scalar:?}", field.name),
+        )
+    };
+    Ok(match (field.kind, scalar) {
+        (Kind::Text, Scalar::Text(text)) => Value::from(text.clone()),
+        (Kind::Int, Scalar::Int(n)) => Value::from(*n),
+        (Kind::Int, Scalar::Text(text)) => Value::from(text.parse::<i64>().map_err(|_| {
+            QueryError::bad_input(field.name, format!("`{text}` is not a valid id"))
+        })?),
+        (Kind::Bool, Scalar::Bool(b)) => Value::from(*b),
+        (Kind::DateTime, Scalar::DateTime(instant)) => Value::from(*instant),
+        (Kind::Ppb, Scalar::Decimal(decimal)) => Value::from(to_ppb(field.name, *decimal)?),
+        _ => return Err(mismatch()),
+    })
+}
+
+/// A decimal as parts per billion; more than nine decimal places cannot be compared exactly.
+pub fn to_ppb(name: &str, decimal: Decimal) -> Result<i64, QueryError> {
+    let scaled = decimal * Decimal::from(entity::SCORE_SCALE);
+    if !scaled.fract().is_zero() {
+        return Err(QueryError::bad_input(
+            name,
+            "scores have at most nine decimal places",
+        ));
+    }
+    i64::try_from(scaled).map_err(|_| QueryError::bad_input(name, "the value is out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_metacharacters_are_escaped() {
+        assert_eq!(escape_like(r"50%_off\"), r"50\%\_off\\");
+    }
+
+    #[test]
+    fn decimals_convert_to_parts_per_billion_exactly() {
+        assert_eq!(to_ppb("x", Decimal::new(3, 1)).unwrap(), 300_000_000);
+        assert_eq!(to_ppb("x", Decimal::new(1, 9)).unwrap(), 1);
+        assert!(to_ppb("x", Decimal::new(1, 10)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use sea_orm::sea_query::{Alias, Query, SqliteQueryBuilder};
+
+    use super::*;
+    use crate::query::entities::CYCLES;
+
+    #[test]
+    fn computed_fields_are_parenthesised_under_comparisons() {
+        let c = Compiler::new(DbBackend::Sqlite, chrono::Utc::now());
+        let active = CYCLES.field("active").unwrap();
+        let condition = c
+            .predicate(
+                active,
+                &Alias::new("t0"),
+                &Predicate::Eq(Scalar::Bool(false)),
+                false,
+            )
+            .unwrap();
+        let sql = Query::select()
+            .expr(Expr::val(1))
+            .and_where(condition)
+            .to_string(SqliteQueryBuilder);
+        assert!(
+            sql.contains(r#"("t0"."starts_at" <= "#) && sql.contains(") = FALSE"),
+            "{sql}"
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! The read engine: entity descriptions, a filter AST, sort keys and keyset pages, compiled
+//! into parameterised SQL with sea-query. It knows nothing of GraphQL (the GraphQL inputs and
+//! SCIM filters both translate into [`filter::Filter`]).
+//!
+//! - [`def`]: how a table looks to the engine: fields, liveness, relations.
+//! - [`entities`]: the descriptions of every table.
+//! - [`filter`]: the filter AST.
+//! - [`compile`]: AST → `WHERE` expressions, relation filters as `EXISTS` subqueries.
+//! - [`sort`]: sort keys (fields, to-one relation fields at any depth, to-many counts).
+//! - [`cursor`]: opaque keyset cursors over the actual sort keys.
+//! - [`page`]: one page of a list, and per-parent pages batched with window functions.
+//! - [`statements`]: the per-request SQL statement counter and budget.
+
+pub mod compile;
+pub mod cursor;
+pub mod def;
+pub mod entities;
+pub mod filter;
+pub mod page;
+pub mod sort;
+pub mod statements;
+
+/// What can be wrong with a read request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// An argument cannot be used (bad cursor, page too large, malformed value).
+    #[error("{message}")]
+    BadInput {
+        /// The argument, e.g. `first` or `where.midScore.lt`.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The request would run more SQL statements than its budget allows.
+    #[error("the request needs more than {budget} SQL statements")]
+    OverBudget {
+        /// The configured budget.
+        budget: usize,
+    },
+}
+
+impl QueryError {
+    /// A bad argument at `path`.
+    pub fn bad_input(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}

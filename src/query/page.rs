@@ -1,0 +1,533 @@
+//! Reading pages: one list, or one page per parent for many parents in one statement.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Func, OverStatement, Query, SelectStatement, Value,
+    WindowStatement,
+};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, QueryResult};
+use serde_json::Value as Json;
+
+use crate::error::DomainError;
+use crate::query::compile::Compiler;
+use crate::query::def::{EntityDef, Kind, RelationDef};
+use crate::query::filter::Filter;
+use crate::query::sort::{self, CompiledKey, SortKey};
+use crate::query::{QueryError, cursor, statements};
+
+/// Page size when the client asks for none.
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
+/// The largest page a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 500;
+
+/// The paging arguments of a connection field, as the client sent them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    /// Rows after the cursor `after`, at most this many.
+    pub first: Option<i64>,
+    /// Start after this cursor.
+    pub after: Option<String>,
+    /// Rows before the cursor `before`, at most this many (the last ones).
+    pub last: Option<i64>,
+    /// End before this cursor.
+    pub before: Option<String>,
+    /// Skip this many rows first (with `first` only).
+    pub offset: Option<i64>,
+}
+
+/// What to read: which rows, in which order, which page.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ListSpec {
+    /// Which rows (liveness is always added).
+    pub filter: FilterKey,
+    /// The order, without the primary key (it is appended).
+    pub sort: Vec<SortKey>,
+    /// Which page.
+    pub page: PageArgs,
+}
+
+/// A filter usable as a DataLoader key: compared and hashed by its debug form.
+#[derive(Clone, Debug)]
+pub struct FilterKey(pub Filter, String);
+
+impl FilterKey {
+    /// Wraps a filter.
+    pub fn new(filter: Filter) -> Self {
+        let text = format!("{filter:?}");
+        Self(filter, text)
+    }
+}
+
+impl PartialEq for FilterKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.1 == other.1
+    }
+}
+
+impl Eq for FilterKey {}
+
+impl Hash for FilterKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.1.hash(state);
+    }
+}
+
+/// A validated page request.
+struct Window {
+    limit: u64,
+    offset: u64,
+    backward: bool,
+    cursor: Option<Vec<Option<Value>>>,
+}
+
+/// One page of rows with their cursors.
+#[derive(Clone, Debug)]
+pub struct Page<M> {
+    /// The rows and each row's cursor, in order.
+    pub rows: Vec<(M, String)>,
+    /// More rows follow the last one.
+    pub has_next: bool,
+    /// Rows come before the first one.
+    pub has_previous: bool,
+}
+
+impl<M> Default for Page<M> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            has_next: false,
+            has_previous: false,
+        }
+    }
+}
+
+/// A parent's key: numeric ids, or user ids.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ParentKey {
+    /// A numeric id.
+    Int(i64),
+    /// A text id.
+    Text(String),
+}
+
+impl ParentKey {
+    fn value(&self) -> Value {
+        match self {
+            Self::Int(id) => Value::from(*id),
+            Self::Text(id) => Value::from(id.clone()),
+        }
+    }
+
+    fn read(row: &QueryResult, kind: Kind) -> Result<Self, DbErr> {
+        Ok(match kind {
+            Kind::Text => Self::Text(row.try_get("", "__parent")?),
+            _ => Self::Int(row.try_get("", "__parent")?),
+        })
+    }
+}
+
+fn window(args: &PageArgs, signature: &str, kinds: &[Kind]) -> Result<Window, QueryError> {
+    let size = |value: Option<i64>, path: &str| -> Result<Option<u64>, QueryError> {
+        match value {
+            None => Ok(None),
+            Some(n) if n < 0 => Err(QueryError::bad_input(
+                path,
+                format!("`{path}` cannot be negative"),
+            )),
+            Some(n) if n as u64 > MAX_PAGE_SIZE => Err(QueryError::bad_input(
+                path,
+                format!("`{path}` can be at most {MAX_PAGE_SIZE}"),
+            )),
+            Some(n) => Ok(Some(n as u64)),
+        }
+    };
+    let first = size(args.first, "first")?;
+    let last = size(args.last, "last")?;
+    let offset = match args.offset {
+        None => 0,
+        Some(n) if n < 0 => {
+            return Err(QueryError::bad_input(
+                "offset",
+                "`offset` cannot be negative",
+            ));
+        }
+        Some(n) => n as u64,
+    };
+    if first.is_some() && last.is_some() {
+        return Err(QueryError::bad_input(
+            "last",
+            "use either `first` or `last`, not both",
+        ));
+    }
+    if last.is_some() && offset > 0 {
+        return Err(QueryError::bad_input(
+            "offset",
+            "`offset` goes with `first`, not `last`",
+        ));
+    }
+    if args.after.is_some() && args.before.is_some() {
+        return Err(QueryError::bad_input(
+            "before",
+            "use either `after` or `before`, not both",
+        ));
+    }
+    let backward = last.is_some() || (args.before.is_some() && first.is_none());
+    let (cursor, path) = if backward {
+        (&args.before, "before")
+    } else {
+        (&args.after, "after")
+    };
+    if !backward && args.before.is_some() {
+        return Err(QueryError::bad_input("before", "`before` goes with `last`"));
+    }
+    let cursor = cursor
+        .as_deref()
+        .map(|c| cursor::decode(c, signature, kinds, path))
+        .transpose()?;
+    Ok(Window {
+        limit: first.or(last).unwrap_or(DEFAULT_PAGE_SIZE),
+        offset,
+        backward,
+        cursor,
+    })
+}
+
+/// Rows strictly after `values` (`None` for a null key) in the order of `keys`.
+fn after(c: &Compiler, keys: &[CompiledKey], values: &[Option<Value>]) -> Expr {
+    let Some((key, rest)) = keys.split_first() else {
+        return Expr::val(1).eq(Expr::val(0));
+    };
+    let beyond = match &values[0] {
+        None if key.nulls_first => key.expr.clone().is_not_null(),
+        None => Expr::val(1).eq(Expr::val(0)),
+        Some(value) => {
+            let v = bound(c, key, value);
+            let strictly = if key.descending {
+                key.expr.clone().lt(v)
+            } else {
+                key.expr.clone().gt(v)
+            };
+            let strictly = key.expr.clone().is_not_null().and(strictly);
+            if key.nulls_first {
+                strictly
+            } else {
+                strictly.or(key.expr.clone().is_null())
+            }
+        }
+    };
+    let equal = match &values[0] {
+        None => key.expr.clone().is_null(),
+        Some(value) => key.expr.clone().eq(bound(c, key, value)),
+    };
+    if rest.is_empty() {
+        beyond
+    } else {
+        beyond.or(equal.and(after(c, rest, &values[1..])))
+    }
+}
+
+/// A cursor value, collated like its key when it is text.
+fn bound(c: &Compiler, key: &CompiledKey, value: &Value) -> Expr {
+    let value = Expr::val(value.clone());
+    if key.kind == Kind::Text {
+        c.collated(value)
+    } else {
+        value
+    }
+}
+
+/// Adds the sort keys as `__k0…` columns and, unless partitioned, the `ORDER BY`.
+fn select_keys(select: &mut SelectStatement, keys: &[CompiledKey], order: bool) {
+    for (i, key) in keys.iter().enumerate() {
+        select.expr_as(key.expr.clone(), Alias::new(format!("__k{i}")));
+        if order {
+            let (direction, nulls) = key.order();
+            select.order_by_expr_with_nulls(key.expr.clone(), direction, nulls);
+        }
+    }
+}
+
+/// The keys to read with, in reading order (reversed for a backward page).
+fn reading_keys(def: &EntityDef, spec: &ListSpec, backward: bool) -> (Vec<SortKey>, Vec<SortKey>) {
+    let keys = sort::with_primary_key(def, &spec.sort);
+    let reading = if backward {
+        keys.iter().map(SortKey::reversed).collect()
+    } else {
+        keys.clone()
+    };
+    (keys, reading)
+}
+
+fn finish<M>(mut rows: Vec<(M, Vec<Json>)>, win: &Window, signature: &str) -> Page<M> {
+    let more = rows.len() as u64 > win.limit;
+    rows.truncate(win.limit as usize);
+    if win.backward {
+        rows.reverse();
+    }
+    let rows = rows
+        .into_iter()
+        .map(|(model, keys)| (model, cursor::encode(signature, &keys)))
+        .collect();
+    let (has_next, has_previous) = if win.backward {
+        (win.cursor.is_some(), more)
+    } else {
+        (more, win.cursor.is_some() || win.offset > 0)
+    };
+    Page {
+        rows,
+        has_next,
+        has_previous,
+    }
+}
+
+/// One page of the live rows of `def` that match `spec`.
+pub async fn list<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    def: &'static EntityDef,
+    spec: &ListSpec,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Page<M>, DomainError> {
+    let c = Compiler::new(db.get_database_backend(), now);
+    let signature = sort::signature(&sort::with_primary_key(def, &spec.sort));
+    let t = c.alias();
+    let (keys, _) = reading_keys(def, spec, false);
+    let kinds: Vec<Kind> = sort::compile(&c, def, &t, &keys)?
+        .iter()
+        .map(|k| k.kind)
+        .collect();
+    let win = window(&spec.page, &signature, &kinds)?;
+    let (_, reading) = reading_keys(def, spec, win.backward);
+    let compiled = sort::compile(&c, def, &t, &reading)?;
+    let mut select = Query::select();
+    select
+        .column((t.clone(), Asterisk))
+        .from_as(Alias::new(def.table), t.clone())
+        .and_where(c.live(def, &t))
+        .and_where(c.filter(def, &t, &spec.filter.0)?);
+    if let Some(values) = &win.cursor {
+        select.and_where(after(&c, &compiled, values));
+    }
+    select_keys(&mut select, &compiled, true);
+    select.limit(win.limit + 1).offset(win.offset);
+    statements::reserve()?;
+    let rows = db.query_all(&select).await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            Ok((
+                M::from_query_result(row, "")?,
+                cursor::read_keys(row, &kinds)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    Ok(finish(rows, &win, &signature))
+}
+
+/// How many live rows of `def` match `filter`.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    def: &'static EntityDef,
+    filter: &Filter,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DomainError> {
+    let c = Compiler::new(db.get_database_backend(), now);
+    let t = c.alias();
+    let mut select = Query::select();
+    select
+        .expr_as(Func::count(Expr::val(1)), Alias::new("n"))
+        .from_as(Alias::new(def.table), t.clone())
+        .and_where(c.live(def, &t))
+        .and_where(c.filter(def, &t, filter)?);
+    statements::reserve()?;
+    let row = db.query_one(&select).await?;
+    let n: i64 = row
+        .map(|row| row.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The live related rows of each parent through `relation`, as a select with a `__parent`
+/// column, restricted to `parents`, before paging.
+fn children_select(
+    c: &Compiler,
+    relation: &RelationDef,
+    parents: &[ParentKey],
+    filter: &Filter,
+    t: &Alias,
+) -> Result<SelectStatement, QueryError> {
+    let mut select = c.related_rows(relation, t);
+    select.clear_selects();
+    let parent = c.parent_key(relation, t);
+    select
+        .column((t.clone(), Asterisk))
+        .expr_as(parent.clone(), Alias::new("__parent"))
+        .and_where(parent.is_in(parents.iter().map(ParentKey::value)))
+        .and_where(c.filter(relation.target, t, filter)?);
+    Ok(select)
+}
+
+/// One page per parent, for all `parents` in one statement (window functions partitioned by
+/// parent). Parents without rows get an empty page.
+pub async fn list_children<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    owner: &'static EntityDef,
+    relation: &'static RelationDef,
+    parents: &[ParentKey],
+    spec: &ListSpec,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<ParentKey, Page<M>>, DomainError> {
+    let def = relation.target;
+    let c = Compiler::new(db.get_database_backend(), now);
+    let signature = sort::signature(&sort::with_primary_key(def, &spec.sort));
+    let t = c.alias();
+    let (keys, _) = reading_keys(def, spec, false);
+    let kinds: Vec<Kind> = sort::compile(&c, def, &t, &keys)?
+        .iter()
+        .map(|k| k.kind)
+        .collect();
+    let win = window(&spec.page, &signature, &kinds)?;
+    let (_, reading) = reading_keys(def, spec, win.backward);
+    let compiled = sort::compile(&c, def, &t, &reading)?;
+    let mut inner = children_select(&c, relation, parents, &spec.filter.0, &t)?;
+    if let Some(values) = &win.cursor {
+        inner.and_where(after(&c, &compiled, values));
+    }
+    select_keys(&mut inner, &compiled, false);
+    let mut numbering = WindowStatement::new();
+    for key in &compiled {
+        let (direction, nulls) = key.order();
+        numbering.order_by_expr_with_nulls(key.expr.clone(), direction, nulls);
+    }
+    let numbering = partitioned(numbering, c.parent_key(relation, &t));
+    inner.expr_window_as(Expr::cust("ROW_NUMBER()"), numbering, Alias::new("__rn"));
+    let sub = Alias::new("page");
+    let mut select = Query::select();
+    select
+        .column(Asterisk)
+        .from_subquery(inner, sub.clone())
+        .and_where(Expr::col((sub.clone(), Alias::new("__rn"))).gt(win.offset as i64))
+        .and_where(
+            Expr::col((sub.clone(), Alias::new("__rn"))).lte((win.offset + win.limit + 1) as i64),
+        )
+        .order_by(
+            (sub.clone(), Alias::new("__parent")),
+            sea_orm::sea_query::Order::Asc,
+        )
+        .order_by((sub, Alias::new("__rn")), sea_orm::sea_query::Order::Asc);
+    statements::reserve()?;
+    let rows = db.query_all(&select).await?;
+    let mut grouped: HashMap<ParentKey, Vec<(M, Vec<Json>)>> = HashMap::new();
+    for row in &rows {
+        let parent = ParentKey::read(row, owner.pk.1)?;
+        grouped.entry(parent).or_default().push((
+            M::from_query_result(row, "")?,
+            cursor::read_keys(row, &kinds)?,
+        ));
+    }
+    Ok(parents
+        .iter()
+        .map(|parent| {
+            let rows = grouped.remove(parent).unwrap_or_default();
+            (parent.clone(), finish(rows, &win, &signature))
+        })
+        .collect())
+}
+
+fn partitioned(mut window: WindowStatement, parent: Expr) -> WindowStatement {
+    window.add_partition_by(parent);
+    window
+}
+
+/// How many live related rows match `filter`, per parent, in one statement.
+pub async fn count_children(
+    db: &impl ConnectionTrait,
+    owner: &'static EntityDef,
+    relation: &'static RelationDef,
+    parents: &[ParentKey],
+    filter: &Filter,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<ParentKey, u64>, DomainError> {
+    let c = Compiler::new(db.get_database_backend(), now);
+    let t = c.alias();
+    let mut select = c.related_rows(relation, &t);
+    select.clear_selects();
+    let parent = c.parent_key(relation, &t);
+    select
+        .expr_as(parent.clone(), Alias::new("__parent"))
+        .expr_as(Func::count(Expr::val(1)), Alias::new("n"))
+        .and_where(parent.clone().is_in(parents.iter().map(ParentKey::value)))
+        .and_where(c.filter(relation.target, &t, filter)?)
+        .add_group_by([parent]);
+    statements::reserve()?;
+    let rows = db.query_all(&select).await?;
+    let mut counts: HashMap<ParentKey, u64> = parents.iter().map(|p| (p.clone(), 0)).collect();
+    for row in &rows {
+        let n: i64 = row.try_get("", "n")?;
+        counts.insert(
+            ParentKey::read(row, owner.pk.1)?,
+            u64::try_from(n).unwrap_or(0),
+        );
+    }
+    Ok(counts)
+}
+
+/// The live rows of `def` with these primary keys (missing or deleted ones are left out).
+pub async fn by_keys<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    def: &'static EntityDef,
+    keys: &[ParentKey],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<M>, DomainError> {
+    let c = Compiler::new(db.get_database_backend(), now);
+    let t = c.alias();
+    let mut select = Query::select();
+    select
+        .column((t.clone(), Asterisk))
+        .from_as(Alias::new(def.table), t.clone())
+        .and_where(c.live(def, &t))
+        .and_where(Compiler::column(&t, def.pk.0).is_in(keys.iter().map(ParentKey::value)));
+    statements::reserve()?;
+    let rows = db.query_all(&select).await?;
+    Ok(rows
+        .iter()
+        .map(|row| M::from_query_result(row, ""))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The values of the named fields of the live rows with these keys, as integers
+/// (computed scores and counts), read with the same SQL that filters and sorts use.
+pub async fn int_fields(
+    db: &impl ConnectionTrait,
+    def: &'static EntityDef,
+    fields: &[&'static str],
+    keys: &[ParentKey],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<ParentKey, Vec<i64>>, DomainError> {
+    let c = Compiler::new(db.get_database_backend(), now);
+    let t = c.alias();
+    let mut select = Query::select();
+    select
+        .expr_as(Compiler::column(&t, def.pk.0), Alias::new("__parent"))
+        .from_as(Alias::new(def.table), t.clone())
+        .and_where(Compiler::column(&t, def.pk.0).is_in(keys.iter().map(ParentKey::value)));
+    for (i, name) in fields.iter().enumerate() {
+        let field = def.field(name).ok_or_else(|| {
+            QueryError::bad_input(*name, format!("{} has no field {name}", def.name))
+        })?;
+        select.expr_as(c.field_expr(field, &t), Alias::new(format!("__f{i}")));
+    }
+    statements::reserve()?;
+    let rows = db.query_all(&select).await?;
+    let mut values = HashMap::new();
+    for row in &rows {
+        let key = ParentKey::read(row, def.pk.1)?;
+        let row_values = (0..fields.len())
+            .map(|i| row.try_get::<i64>("", &format!("__f{i}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        values.insert(key, row_values);
+    }
+    Ok(values)
+}

@@ -1,0 +1,25 @@
+//! The state every handler shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::graphql::schema::AppSchema;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// The GraphQL schema with its data.
+    pub schema: AppSchema,
+    /// Token verification (and signing, when the server holds the secret).
+    pub keys: Arc<TokenKeys>,
+    /// Development mode only: a token for the demo admin, pre-filled in GraphiQL.
+    pub dev_token: Option<Arc<str>>,
+}

@@ -1,0 +1,97 @@
+//! The number of SQL statements depends on the query's shape, never on the number of rows.
+
+use serde_json::json;
+
+use crate::factories as f;
+use crate::helpers::TestApp;
+
+/// The OKR page (api.md "Batching"): an owner's OKRs with cycle, owner, reflection,
+/// objectives, key results, assessment, and both link directions with their owners.
+const OKR_PAGE: &str = "query($u: ID!) { okrs(where: {owner: {userId: $u}}, first: 500) { nodes {
+  id cycle { id title active } owner { ... on User { id name } ... on Group { id name } }
+  reflection { reflection }
+  objectives(first: 500) { totalCount nodes { id content midScore finalScore cancelled
+    keyResults(first: 500) { nodes { id content midScore finalScore } }
+    assessment { assessment }
+    contributesTo(first: 500) { nodes { id content owner { ... on User { name } ... on Group { name } } } }
+    contributedBy(first: 500) { nodes { id content owner { ... on User { name } ... on Group { name } } } } } } } } }";
+
+/// An owner with `n` OKRs (one per cycle), each with two objectives, key results, an
+/// assessment, a reflection, and links to a group's objective and back.
+async fn owner_with_okrs(app: &TestApp, n: usize) -> String {
+    let db = &app.db;
+    let owner = f::user(db).await;
+    let group = f::group(db).await;
+    let team_cycle = f::cycle(db, &owner.id).await;
+    let team_okr = f::okr(db, team_cycle.id, None, Some(group.id), false)
+        .await
+        .unwrap();
+    let team_objective = f::objective(db, team_okr.id).await.unwrap();
+    for i in 0..n {
+        let cycle = f::cycle_between(db, &owner.id, -(i as i64) - 10, 100)
+            .await
+            .unwrap();
+        let okr = f::okr(db, cycle.id, Some(&owner.id), None, false)
+            .await
+            .unwrap();
+        f::reflection(db, okr.id, false).await.unwrap();
+        for _ in 0..2 {
+            let objective = f::objective(db, okr.id).await.unwrap();
+            f::key_result(db, objective.id, 500_000_000, 0)
+                .await
+                .unwrap();
+            f::key_result(db, objective.id, 100_000_000, 0)
+                .await
+                .unwrap();
+            f::assessment(db, objective.id, false).await.unwrap();
+            f::link(db, objective.id, team_objective.id, false)
+                .await
+                .unwrap();
+        }
+        let first = f::objective(db, okr.id).await.unwrap();
+        f::link(db, team_objective.id, first.id, false)
+            .await
+            .unwrap();
+    }
+    owner.id
+}
+
+async fn statements(app: &TestApp, owner: &str) -> (u64, usize) {
+    let (status, body) = app
+        .graphql(OKR_PAGE, json!({ "u": owner }), Some(&app.token_for(owner)))
+        .await;
+    assert!(status == 200 && body.get("errors").is_none(), "{body}");
+    let okrs = body["data"]["okrs"]["nodes"].as_array().unwrap().len();
+    (body["extensions"]["sqlStatements"].as_u64().unwrap(), okrs)
+}
+
+backend_test! {
+    async fn the_okr_page_takes_as_many_statements_for_200_okrs_as_for_one(app) {
+        let app = app.with_config(|c| c.expose_sql_statement_count = true).await;
+        let one = owner_with_okrs(&app, 1).await;
+        let many = owner_with_okrs(&app, 200).await;
+        let (for_one, okrs_one) = statements(&app, &one).await;
+        let (for_many, okrs_many) = statements(&app, &many).await;
+        assert_eq!((okrs_one, okrs_many), (1, 200));
+        assert_eq!(for_one, for_many, "statements for 1 OKR vs 200 OKRs");
+        assert!(for_one <= 20, "{for_one} statements");
+        eprintln!("OKR page: {for_one} SQL statements for 1 OKR and for 200 OKRs");
+    }
+}
+
+backend_test! {
+    async fn a_request_over_its_statement_budget_is_refused(app) {
+        let app = app.with_config(|c| c.sql_statement_budget = 3).await;
+        let owner = owner_with_okrs(&app, 1).await;
+        let (_, body) = app.graphql(OKR_PAGE, json!({ "u": owner }), Some(&app.token_for(&owner))).await;
+        assert!(body["errors"].as_array().unwrap().iter().any(|e| e["extensions"]["code"] == "QUERY_TOO_COMPLEX"), "{body}");
+    }
+}
+
+backend_test! {
+    async fn too_many_aliases_are_refused_before_execution(app) {
+        let app = app.with_config(|c| c.query_alias_limit = 2).await;
+        let (_, body) = app.graphql("{ a: __typename b: __typename c: __typename }", json!({}), None).await;
+        assert_eq!(crate::helpers::error_code(&body), Some("QUERY_TOO_COMPLEX"));
+    }
+}

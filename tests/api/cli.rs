@@ -1,0 +1,147 @@
+//! The `okrs` binary's subcommands, run as real processes.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::factories as f;
+use crate::helpers::TEST_SECRET;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okrs");
+
+fn okrs(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::new(BIN);
+    command.env_clear().args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("okrs runs")
+}
+
+backend_test! {
+    async fn the_token_subcommand_mints_tokens_the_server_accepts(app) {
+        let user = f::user(&app.db).await;
+        let output = okrs(&["token", &user.id, "--ttl-hours", "1"], &[("JWT_SECRET", TEST_SECRET)]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let token = String::from_utf8(output.stdout).unwrap();
+        let (_, body) = app.graphql("{ me { id } }", json!({}), Some(token.trim())).await;
+        assert_eq!(body["data"]["me"]["id"], user.id);
+    }
+}
+
+#[test]
+fn the_token_subcommand_explains_a_missing_secret() {
+    let output = okrs(&["token", "someone"], &[]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("JWT_SECRET"));
+    let output = okrs(&["token", "someone"], &[("JWT_SECRET", "short")]);
+    assert!(!output.status.success());
+}
+
+#[test]
+fn export_schema_prints_the_sdl() {
+    let output = okrs(&["export-schema"], &[]);
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        okrs::graphql::schema::sdl()
+    );
+}
+
+#[test]
+fn migrate_creates_the_tables_in_a_new_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/new.db?mode=rwc", dir.path().display());
+    let output = okrs(&["migrate"], &[("DATABASE_URL", &url)]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = okrs(&["seed", "--demo"], &[("DATABASE_URL", &url)]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Seeding twice is refused rather than duplicating the demo users.
+    let output = okrs(&["seed", "--demo"], &[("DATABASE_URL", &url)]);
+    assert!(!output.status.success());
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/s.db?mode=rwc", dir.path().display());
+    let mut child = Command::new(BIN)
+        .env_clear()
+        .envs([
+            ("DATABASE_URL", url.as_str()),
+            ("BIND_ADDR", "127.0.0.1:0"),
+            ("JWT_SECRET", TEST_SECRET),
+            ("LOG_FORMAT", "json"),
+            ("SEED_DEMO", "never"),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut lines = stderr.lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str::<Value>(&line).ok())
+        .find_map(|log| {
+            (log["fields"]["message"] == "listening")
+                .then(|| log["fields"]["addr"].as_str().unwrap().to_owned())
+        })
+        .expect("the server logs its address");
+    let health = std::net::TcpStream::connect(&addr);
+    assert!(health.is_ok(), "the server accepts connections at {addr}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
+}
+
+#[test]
+fn overview_dry_run_prints_each_message_without_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/o.db?mode=rwc", dir.path().display());
+    assert!(
+        okrs(&["seed", "--demo"], &[("DATABASE_URL", &url)])
+            .status
+            .success()
+    );
+    let output = okrs(
+        &["overview", "--dry-run"],
+        &[
+            ("DATABASE_URL", &url),
+            ("MAIL_BASE_URL", "https://okrs.example.com"),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        printed.matches("\nSubject: ").count() + usize::from(printed.starts_with("Subject: ")),
+        6,
+        "one message per demo user:\n{printed}"
+    );
+    assert!(
+        printed.contains("To: grace.hopper@example.com\nSubject: It's time to review your OKRs")
+    );
+    assert!(printed.contains("To: ada.admin@example.com\nSubject: It's time to define your OKRs"));
+    assert!(printed.contains("https://okrs.example.com/grace.hopper"));
+    let refused = okrs(&["overview"], &[("DATABASE_URL", &url)]);
+    assert!(!refused.status.success());
+}

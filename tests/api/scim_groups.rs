@@ -1,0 +1,68 @@
+//! SCIM /Groups over HTTP: the same groups and memberships GraphQL shows.
+
+use serde_json::json;
+
+use crate::factories;
+use crate::helpers::assert_scim_error;
+
+backend_test! {
+    async fn groups_crud_and_entra_member_patches(app) {
+        let alice = factories::user(&app.db).await;
+        let bob = factories::user(&app.db).await;
+        let (status, group) = app.scim_post("/Groups", json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Platform", "externalId": "g-1",
+            "members": [{"value": alice.id}],
+        })).await;
+        assert_eq!(status, 201, "{group}");
+        let path = format!("/Groups/{}", group["id"].as_str().unwrap());
+        assert_eq!(group["members"][0]["value"], alice.id.as_str());
+        let (status, body) = app.scim_patch(&path, json!([
+            {"op": "Add", "path": "members", "value": [{"value": bob.id}, {"value": "no-such-user"}]},
+        ])).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["members"].as_array().unwrap().len(), 2);
+        let (_, user) = app.scim_get(&format!("/Users/{}", bob.id)).await;
+        assert_eq!(user["groups"][0]["display"], "Platform");
+        let (status, body) = app.scim_patch(&path, json!([
+            {"op": "Remove", "path": format!("members[value eq \"{}\"]", alice.id)},
+            {"op": "Replace", "path": "displayName", "value": "Platform Team"},
+        ])).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["members"], json!([{"value": bob.id, "$ref": format!("{}/scim/v2/Users/{}", app.address, bob.id)}]));
+        assert_eq!(body["displayName"], "Platform Team");
+        let live = entity::group_membership::Entity::find()
+            .filter(entity::group_membership::Column::DeletedAt.is_null())
+            .all(&app.db).await.unwrap();
+        assert_eq!(live.len(), 1, "SCIM memberships are the group_memberships rows");
+        let query: String = form_urlencoded::byte_serialize(format!("members[value eq \"{}\"] and externalId eq \"g-1\"", bob.id).as_bytes()).collect();
+        let (_, list) = app.scim_get(&format!("/Groups?filter={query}")).await;
+        assert_eq!(list["totalResults"], 1, "{list}");
+        let (status, body) = app.scim_put(&path, json!({"displayName": "Renamed"})).await;
+        assert_eq!(status, 200);
+        assert!(body.get("members").is_none() && body.get("externalId").is_none());
+        assert_eq!(app.scim_delete(&path).await, 204);
+        let (status, body) = app.scim_get(&path).await;
+        assert_scim_error(status, &body, 404, None);
+        let (status, body) = app.scim_get("/Groups/abc").await;
+        assert_scim_error(status, &body, 404, None);
+        let (status, body) = app.scim_post("/Groups", json!({"members": []})).await;
+        assert_scim_error(status, &body, 400, Some("invalidValue"));
+    }
+}
+
+backend_test! {
+    async fn root_search_spans_users_and_groups(app) {
+        factories::user(&app.db).await;
+        app.scim_post("/Groups", json!({"displayName": "G"})).await;
+        let (status, body) = app.scim_post("/.search", json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["totalResults"], 2);
+        let (_, body) = app.scim_post("/.search", json!({"filter": "displayName eq \"G\""})).await;
+        assert_eq!(body["totalResults"], 1, "{body}");
+        let (status, body) = app.scim_post("/.search", json!({"filter": "nothing pr"})).await;
+        assert_scim_error(status, &body, 400, Some("invalidFilter"));
+    }
+}
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
