@@ -122,7 +122,7 @@ pub struct Config {
     /// Folder with the offline GraphiQL files (fetched by `scripts/fetch-graphiql.sh`).
     #[arg(long, env = "GRAPHIQL_ASSETS_DIR", default_value = DEFAULT_GRAPHIQL_ASSETS_DIR)]
     pub graphiql_assets_dir: PathBuf,
-    /// Deepest allowed GraphQL selection nesting.
+    /// Deepest allowed GraphQL selection nesting in a data query (introspection may go to 16).
     #[arg(long, env = "QUERY_DEPTH_LIMIT", default_value_t = 12)]
     pub query_depth_limit: usize,
     /// Highest allowed GraphQL query complexity.

@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::bearer_token;
 use crate::graphql::context::Viewer;
 use crate::graphql::errors::code;
+use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::schema;
 use crate::query::statements::{self, StatementCounter};
@@ -110,14 +111,16 @@ async fn execute(
     media: MediaType,
     params: Params,
 ) -> Response {
-    let limit = state.config.query_alias_limit;
-    if let Some(aliases) = too_many_aliases(&params.query, limit) {
-        let message = format!("The query has {aliases} aliases; at most {limit} are allowed");
+    let limits = DocumentLimits {
+        aliases: state.config.query_alias_limit,
+        depth: state.config.query_depth_limit,
+    };
+    if let Err(refusal) = limits::check(&params.query, limits) {
         let status = match media {
             MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
             MediaType::Json => StatusCode::OK,
         };
-        let body = json!({ "errors": [{ "message": message, "extensions": { "code": code::QUERY_TOO_COMPLEX } }] });
+        let body = json!({ "errors": [{ "message": refusal.to_string(), "extensions": { "code": code::QUERY_TOO_COMPLEX } }] });
         return (
             status,
             [(header::CONTENT_TYPE, media.content_type())],
@@ -204,44 +207,12 @@ fn is_request_error(response: &async_graphql::Response) -> bool {
         && response.errors.iter().all(|error| error.path.is_empty())
 }
 
-/// The number of aliased fields in the document when it exceeds `limit` (fragments counted
-/// where they are defined); `None` when within the limit or unparsable (execution reports that).
-fn too_many_aliases(query: &str, limit: usize) -> Option<usize> {
-    use async_graphql::parser::types::{Selection, SelectionSet};
-    fn count(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(field) => {
-                    usize::from(field.node.alias.is_some()) + count(&field.node.selection_set.node)
-                }
-                Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let document = async_graphql::parser::parse_query(query).ok()?;
-    let operations: usize = document
-        .operations
-        .iter()
-        .map(|(_, op)| count(&op.node.selection_set.node))
-        .sum();
-    let fragments: usize = document
-        .fragments
-        .values()
-        .map(|f| count(&f.node.selection_set.node))
-        .sum();
-    let total = operations + fragments;
-    (total > limit).then_some(total)
-}
-
-/// Gives every error an `extensions.code`: async-graphql's depth and complexity refusals get
+/// Gives every error an `extensions.code`: async-graphql's complexity refusals get
 /// `QUERY_TOO_COMPLEX`; its parse, validation and argument-coercion errors (the only errors
 /// without a code, since every resolver error carries one) get `BAD_USER_INPUT`.
 fn tag_limit_errors(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
-        let over_limit = error.message.starts_with("Query is nested too deep")
-            || error.message.starts_with("Query is too complex");
+        let over_limit = error.message.starts_with("Query is too complex");
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if over_limit {
             extensions.set("code", code::QUERY_TOO_COMPLEX);

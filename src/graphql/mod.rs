@@ -6,6 +6,7 @@ pub mod errors;
 pub mod graphiql;
 pub mod http;
 pub mod inputs;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

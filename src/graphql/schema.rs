@@ -17,10 +17,10 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
-/// The schema with its data and the configured limits.
+/// The schema with its data and the complexity limit (depth and aliases are checked by
+/// [`crate::graphql::limits`] before a request reaches the schema).
 pub fn build(db: DatabaseConnection, config: Arc<Config>) -> AppSchema {
     builder()
-        .limit_depth(config.query_depth_limit)
         .limit_complexity(config.query_complexity_limit)
         .data(db)
         .data(config)

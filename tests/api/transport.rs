@@ -95,10 +95,12 @@ backend_test! {
 backend_test! {
     async fn depth_and_complexity_limits_refuse_with_query_too_complex(app) {
         let app = app.with_config(|config| config.query_depth_limit = 3).await;
-        let deep = "{ __schema { types { fields { type { name } } } } }";
+        let deep = "{ me { okrs { nodes { id } } } }";
         let (status, body) = app.graphql(deep, json!({}), None).await;
         assert_eq!(status, 200);
         assert_eq!(error_code(&body), Some("QUERY_TOO_COMPLEX"), "{body}");
+        assert_eq!(body["errors"][0]["message"], "The query is nested 4 levels deep; at most 3 are allowed", "{body}");
+        assert!(body.get("data").is_none(), "a refused request has no data: {body}");
         let app = app.with_config(|config| config.query_complexity_limit = 2).await;
         let (_, body) = app.graphql("{ me { id userName name } }", json!({}), None).await;
         assert_eq!(error_code(&body), Some("QUERY_TOO_COMPLEX"), "{body}");
@@ -112,5 +114,46 @@ backend_test! {
         let body = format!(r#"{{"query":"{{ __typename }}{padding}"}}"#);
         let (status, _, _) = post_raw(&app, Some("application/json"), "application/json", &body).await;
         assert_eq!(status, 413);
+    }
+}
+
+/// The introspection query GraphiQL and code generators send (graphql-js's, with every option
+/// on): 13 fields deep, because a type reference unwraps up to eight `ofType` levels.
+fn full_introspection_query() -> String {
+    let type_ref = format!(
+        "kind name {}",
+        "ofType { kind name ".repeat(8) + &"} ".repeat(8)
+    );
+    format!(
+        "query IntrospectionQuery {{ __schema {{ description queryType {{ name }} mutationType {{ name }} \
+         subscriptionType {{ name }} types {{ ...FullType }} directives {{ name description isRepeatable \
+         locations args(includeDeprecated: true) {{ ...InputValue }} }} }} }} \
+         fragment FullType on __Type {{ kind name description specifiedByURL \
+         fields(includeDeprecated: true) {{ name description args(includeDeprecated: true) {{ ...InputValue }} \
+         type {{ ...TypeRef }} isDeprecated deprecationReason }} \
+         inputFields(includeDeprecated: true) {{ ...InputValue }} interfaces {{ ...TypeRef }} \
+         enumValues(includeDeprecated: true) {{ name description isDeprecated deprecationReason }} \
+         possibleTypes {{ ...TypeRef }} }} \
+         fragment InputValue on __InputValue {{ name description type {{ ...TypeRef }} defaultValue \
+         isDeprecated deprecationReason }} \
+         fragment TypeRef on __Type {{ {type_ref} }}"
+    )
+}
+
+backend_test! {
+    async fn playground_introspection_works_under_a_tight_depth_limit(app) {
+        // The default limits, then a data-query limit far below introspection's 13 levels.
+        for depth in [app.config.query_depth_limit, 3] {
+            let app = app.with_config(|config| config.query_depth_limit = depth).await;
+            let (status, body) = app.graphql(&full_introspection_query(), json!({}), None).await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body.get("errors").is_none(), "depth limit {depth}: {body}");
+            let types = body["data"]["__schema"]["types"].as_array().expect("types listed");
+            assert!(types.iter().any(|t| t["name"] == "Okr"), "the schema's own types are listed");
+        }
+        // Introspection still has a ceiling: type references nested past it are refused.
+        let abusive = format!("{{ __type(name: \"Okr\") {{ {} name {} }} }}", "fields { type { ".repeat(9), "} } ".repeat(9));
+        let (_, body) = app.graphql(&abusive, json!({}), None).await;
+        assert_eq!(error_code(&body), Some("QUERY_TOO_COMPLEX"), "{body}");
     }
 }
