@@ -20,6 +20,8 @@ use tracing::Level;
 use crate::auth::TokenKeys;
 use crate::config::{Config, SeedDemo};
 use crate::domain::{demo, users};
+use crate::graphql::documents::DocumentCache;
+use crate::graphql::limits::DocumentLimits;
 use crate::overview::job::{OverviewJob, Schedule};
 use crate::overview::mailer::Mailer;
 use crate::state::AppState;
@@ -62,6 +64,10 @@ impl Application {
             schema: graphql::schema::build(db.clone(), config.clone()),
             keys: Arc::new(keys),
             dev_token: dev_token.clone(),
+            documents: Arc::new(DocumentCache::new(DocumentLimits {
+                aliases: config.query_alias_limit,
+                depth: config.query_depth_limit,
+            })),
             config: config.clone(),
         };
         Ok(Self {

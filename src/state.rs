@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::TokenKeys;
 use crate::config::Config;
+use crate::graphql::documents::DocumentCache;
 use crate::graphql::schema::AppSchema;
 
 /// Shared, cheaply cloned application state.
@@ -20,6 +21,8 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Token verification (and signing, when the server holds the secret).
     pub keys: Arc<TokenKeys>,
+    /// Parsed, limit-checked GraphQL documents by text.
+    pub documents: Arc<DocumentCache>,
     /// Development mode only: a token for the demo admin, pre-filled in GraphiQL.
     pub dev_token: Option<Arc<str>>,
 }

@@ -15,6 +15,7 @@ mod m20261123_000002_create_okrs;
 mod m20261123_000003_create_analytics;
 mod m20261201_000001_add_user_formatted_name;
 mod m20261202_000001_create_overview_runs;
+mod m20261203_000001_add_default_order_indexes;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_analytics::Migration),
             Box::new(m20261201_000001_add_user_formatted_name::Migration),
             Box::new(m20261202_000001_create_overview_runs::Migration),
+            Box::new(m20261203_000001_add_default_order_indexes::Migration),
         ]
     }
 }

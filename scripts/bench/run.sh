@@ -2,7 +2,7 @@
 # Benchmark: the okrs server against PostGraphile 4 on the same PostgreSQL data.
 #
 #   scripts/bench/run.sh [--scale small|medium|large] [--runs 3] [--duration 10s]
-#                        [--connections 16] [--reseed] [--bin target/release/okrs]
+#                        [--connections 16] [--timeout 10s] [--reseed] [--bin target/release/okrs]
 #
 # Creates (or reuses) the database okrs_bench_<scale> on $PG_BASE (default
 # postgres://postgres@127.0.0.1:5432), migrates and seeds it with `okrs seed --scale`, starts
@@ -11,21 +11,24 @@
 # (pinned to CPU 1) for --runs runs of --duration each per server, alternating servers, and
 # prints a Markdown table of medians: req/s, p50 and p99 latency, SQL statements per request
 # (ours, from extensions.sqlStatements) and the ratios ours/PostGraphile, then each
-# server's peak RSS (VmHWM). PostgreSQL itself is not pinned.
+# server's peak RSS (VmHWM). PostgreSQL itself is not pinned. Both servers talk to PostgreSQL
+# without TLS (PostGraphile's default) and log warnings only. A request slower than --timeout
+# counts as a socket error in wrk's RESULT line (printed to stderr for every run).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-scale=small runs=3 duration=10s connections=16 reseed=0 bin=""
+scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     --reseed) reseed=1; shift ;;
     --bin) bin="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -96,10 +99,10 @@ wait_for() {
   done
   echo "server for $url did not come up" >&2; return 1
 }
-DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$ours_port" EXPOSE_SQL_STATEMENT_COUNT=true \
-  SEED_DEMO=never GRAPHIQL=false RUST_LOG=warn taskset -c 0 "$bin" serve >"$work/ours.log" 2>&1 &
+DATABASE_URL="$db_url?sslmode=disable" BIND_ADDR="127.0.0.1:$ours_port" EXPOSE_SQL_STATEMENT_COUNT=true \
+  SEED_DEMO=never GRAPHIQL=false LOG_FILTER=warn taskset -c 0 "$bin" serve >"$work/ours.log" 2>&1 &
 ours_pid=$!; pids+=("$ours_pid")
-(cd "$here" && exec taskset -c 0 node node_modules/postgraphile/cli.js -c "$db_url" --schema public \
+(cd "$here" && exec taskset -c 0 node node_modules/postgraphile/cli.js -c "$db_url?sslmode=disable" --schema public \
   --append-plugins postgraphile-plugin-connection-filter,@graphile-contrib/pg-order-by-related \
   --port "$peer_port" --host 127.0.0.1 --disable-graphiql --disable-query-log \
   --max-pool-size 10) >"$work/peer.log" 2>&1 &
@@ -159,7 +162,7 @@ measure() { # measure <server> <op> <duration> -> RESULT line
   [[ $server == postgraphile ]] && unit=ppb
   BENCH_BODY="$work/$server-$op.json" BENCH_TOKEN="$([[ $server == ours ]] && echo "$token")" \
     BENCH_IDS="$ids" BENCH_SCORE_UNIT="$unit" \
-    taskset -c 1 wrk -t1 -c"$connections" -d"$3" -s "$here/wrk.lua" "$url" | grep '^RESULT'
+    taskset -c 1 wrk -t1 -c"$connections" -d"$3" --timeout "$timeout" -s "$here/wrk.lua" "$url" | grep '^RESULT'
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN {print (b > 0 ? a / b : 0)}'; }

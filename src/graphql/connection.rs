@@ -33,8 +33,8 @@ impl PageInfo {
         Self {
             has_next_page: page.has_next,
             has_previous_page: page.has_previous,
-            start_cursor: page.rows.first().map(|(_, cursor)| cursor.clone()),
-            end_cursor: page.rows.last().map(|(_, cursor)| cursor.clone()),
+            start_cursor: page.rows.first().map(|(_, cursor)| cursor.encode()),
+            end_cursor: page.rows.last().map(|(_, cursor)| cursor.encode()),
         }
     }
 }
@@ -210,15 +210,15 @@ macro_rules! connection {
 
         #[doc = concat!("One of ", $what, " with its cursor.")]
         pub struct $edge {
-            cursor: String,
+            cursor: crate::query::cursor::Cursor,
             node: $model,
         }
 
         #[async_graphql::Object]
         impl $edge {
             /// Opaque cursor for `after`/`before`, valid for the same list and order.
-            async fn cursor(&self) -> &str {
-                &self.cursor
+            async fn cursor(&self) -> String {
+                self.cursor.encode()
             }
 
             /// The node.

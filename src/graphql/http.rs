@@ -8,7 +8,7 @@
 use std::sync::LazyLock;
 
 use async_graphql::Variables;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,8 +17,8 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::bearer_token;
 use crate::graphql::context::Viewer;
+use crate::graphql::documents::Prepared;
 use crate::graphql::errors::code;
-use crate::graphql::limits::{self, DocumentLimits};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::schema;
 use crate::query::statements::{self, StatementCounter};
@@ -111,23 +111,23 @@ async fn execute(
     media: MediaType,
     params: Params,
 ) -> Response {
-    let limits = DocumentLimits {
-        aliases: state.config.query_alias_limit,
-        depth: state.config.query_depth_limit,
+    let document = match state.documents.prepare(&params.query) {
+        Prepared::Ready(document) => Some(document),
+        Prepared::Unparsable => None,
+        Prepared::Refused(refusal) => {
+            let status = match media {
+                MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+                MediaType::Json => StatusCode::OK,
+            };
+            let body = json!({ "errors": [{ "message": refusal.to_string(), "extensions": { "code": code::QUERY_TOO_COMPLEX } }] });
+            return (
+                status,
+                [(header::CONTENT_TYPE, media.content_type())],
+                body.to_string(),
+            )
+                .into_response();
+        }
     };
-    if let Err(refusal) = limits::check(&params.query, limits) {
-        let status = match media {
-            MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
-            MediaType::Json => StatusCode::OK,
-        };
-        let body = json!({ "errors": [{ "message": refusal.to_string(), "extensions": { "code": code::QUERY_TOO_COMPLEX } }] });
-        return (
-            status,
-            [(header::CONTENT_TYPE, media.content_type())],
-            body.to_string(),
-        )
-            .into_response();
-    }
     let viewer = viewer(state, headers);
     let counter = StatementCounter::new(state.config.sql_statement_budget);
     let loaders = Loaders::new(state.db.clone(), counter.clone());
@@ -137,6 +137,9 @@ async fn execute(
         .data(loaders);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
+    }
+    if let Some(document) = document {
+        request.set_parsed_query(ExecutableDocument::clone(&document));
     }
     let schema = state.schema.clone();
     let executed =

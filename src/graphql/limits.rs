@@ -41,17 +41,25 @@ pub enum LimitExceeded {
 /// Checks `query` against `limits`. An unparsable document passes: execution reports the
 /// syntax error with its position.
 pub fn check(query: &str, limits: DocumentLimits) -> Result<(), LimitExceeded> {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return Ok(());
-    };
-    let count = alias_count(&document);
+    match async_graphql::parser::parse_query(query) {
+        Ok(document) => check_document(&document, limits),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Checks a parsed document against `limits`.
+pub fn check_document(
+    document: &ExecutableDocument,
+    limits: DocumentLimits,
+) -> Result<(), LimitExceeded> {
+    let count = alias_count(document);
     if count > limits.aliases {
         return Err(LimitExceeded::Aliases {
             count,
             limit: limits.aliases,
         });
     }
-    let mut depths = DepthMeter::new(&document);
+    let mut depths = DepthMeter::new(document);
     for (_, operation) in document.operations.iter() {
         for field in depths.root_fields(&operation.node.selection_set.node) {
             let limit = if is_introspection(&field.name.node) {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::{DateTime, Utc};
@@ -28,6 +29,19 @@ use crate::query::statements::{self, StatementCounter};
 /// into several statements; it stays far below the bind-parameter limits of both engines
 /// (PostgreSQL 65,535; SQLite 32,766).
 pub const MAX_BATCH: usize = 10_000;
+
+/// A loader for one request: its batches count towards `statements` and start as soon as the
+/// request's resolvers have settled ([`statements::spawner`] decides when a level of the query
+/// is complete), so there is no timer delay before a batch, and at most [`MAX_BATCH`] keys go
+/// into one statement.
+fn batching<T: Send + Sync + 'static>(
+    loader: T,
+    statements: &Arc<StatementCounter>,
+) -> DataLoader<T> {
+    DataLoader::new(loader, statements::spawner(statements.clone()))
+        .max_batch_size(MAX_BATCH)
+        .delay(Duration::ZERO)
+}
 
 /// A loader failure, shared by every key of the failed batch.
 pub type LoadError = Arc<DomainError>;
@@ -347,31 +361,28 @@ impl Loaders {
     /// Fresh loaders for one request; their batches count towards `statements`.
     pub fn new(db: DatabaseConnection, statements: Arc<StatementCounter>) -> Self {
         let now = crate::domain::clock::now();
-        let spawn = || statements::spawner(statements.clone());
         macro_rules! by_id {
             () => {
-                DataLoader::new(
+                batching(
                     ById {
                         db: db.clone(),
                         now,
                         _row: PhantomData,
                     },
-                    spawn(),
+                    &statements,
                 )
-                .max_batch_size(MAX_BATCH)
             };
         }
         macro_rules! children {
             () => {
-                DataLoader::new(
+                batching(
                     Children {
                         db: db.clone(),
                         now,
                         _row: PhantomData,
                     },
-                    spawn(),
+                    &statements,
                 )
-                .max_batch_size(MAX_BATCH)
             };
         }
         Self {
@@ -387,22 +398,20 @@ impl Loaders {
             child_key_results: children!(),
             child_assessments: children!(),
             child_reflections: children!(),
-            counts: DataLoader::new(
+            counts: batching(
                 Counts {
                     db: db.clone(),
                     now,
                 },
-                spawn(),
-            )
-            .max_batch_size(MAX_BATCH),
-            scores: DataLoader::new(
+                &statements,
+            ),
+            scores: batching(
                 Scores {
                     db: db.clone(),
                     now,
                 },
-                spawn(),
-            )
-            .max_batch_size(MAX_BATCH),
+                &statements,
+            ),
             now,
             db,
             statements,

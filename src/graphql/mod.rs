@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod context;
+pub mod documents;
 pub mod errors;
 pub mod graphiql;
 pub mod http;

@@ -18,6 +18,21 @@ use crate::query::QueryError;
 use crate::query::def::{EntityDef, FieldDef, Join, Kind, Live, RelationDef, Sql};
 use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
 
+/// True when `parent` (a to-one relation of the rows `via` reaches) points back along `via`:
+/// the same foreign-key column, read the other way.
+fn leads_back(via: &RelationDef, parent: &RelationDef) -> bool {
+    match (via.join, parent.join) {
+        (
+            Join::Column { local, remote },
+            Join::Column {
+                local: parent_local,
+                remote: parent_remote,
+            },
+        ) => !parent.many && parent_local == remote && parent_remote == local,
+        _ => false,
+    }
+}
+
 /// Compiles filters and sort keys for one SQL statement.
 pub struct Compiler {
     backend: DbBackend,
@@ -98,11 +113,26 @@ impl Compiler {
 
     /// The condition that the row at `alias` of `def` is live.
     pub fn live(&self, def: &EntityDef, alias: &Alias) -> Expr {
+        self.live_reached_through(def, alias, None)
+    }
+
+    /// The condition that the row at `alias` of `def`, reached from a live row through
+    /// `via`, is live. The rule "its parent is live" is left out when that parent is the row
+    /// it was reached from: a key result reached from a live objective needs no second check
+    /// of that objective and its OKR (which made PostgreSQL hash whole tables for a filter
+    /// such as `keyResults: {some: …}`).
+    fn live_reached_through(
+        &self,
+        def: &EntityDef,
+        alias: &Alias,
+        via: Option<&RelationDef>,
+    ) -> Expr {
         let mut condition = Expr::val(true).eq(Expr::val(true));
         for rule in def.live {
             let part = match rule {
                 Live::NotDeleted(column) => Self::column(alias, column).is_null(),
                 Live::Parent(relation) => match def.relation(relation) {
+                    Some(parent) if via.is_some_and(|via| leads_back(via, parent)) => continue,
                     Some(relation) => Expr::exists(self.related(relation, alias, None)),
                     None => continue,
                 },
@@ -128,13 +158,14 @@ impl Compiler {
         select
     }
 
-    /// `SELECT 1 FROM target AS target_alias [JOIN through]` with the liveness of both.
+    /// `SELECT 1 FROM target AS target_alias [JOIN through]` with the liveness of both, for
+    /// rows related to a live row (the caller joins them to it).
     pub fn related_rows(&self, relation: &RelationDef, target: &Alias) -> SelectStatement {
         let mut select = Query::select();
         select
             .expr(Expr::val(1))
             .from_as(Alias::new(relation.target.table), target.clone())
-            .and_where(self.live(relation.target, target));
+            .and_where(self.live_reached_through(relation.target, target, Some(relation)));
         if let Join::Through {
             table,
             target: target_col,

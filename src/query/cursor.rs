@@ -1,5 +1,7 @@
 //! Opaque keyset cursors: the values of a row's sort keys, tied to the order they came from.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -10,19 +12,29 @@ use serde_json::Value as Json;
 use crate::query::QueryError;
 use crate::query::def::Kind;
 
+/// The name of the `i`-th sort-key column, `__k{i}` (allocated only past the usual few).
+pub fn key_column(i: usize) -> std::borrow::Cow<'static, str> {
+    const NAMES: [&str; 6] = ["__k0", "__k1", "__k2", "__k3", "__k4", "__k5"];
+    match NAMES.get(i) {
+        Some(name) => std::borrow::Cow::Borrowed(name),
+        None => std::borrow::Cow::Owned(format!("__k{i}")),
+    }
+}
+
 /// The sort-key values of one row, read from the columns `__k0`, `__k1`, …
 pub fn read_keys(row: &QueryResult, kinds: &[Kind]) -> Result<Vec<Json>, sea_orm::DbErr> {
     kinds
         .iter()
         .enumerate()
         .map(|(i, kind)| {
-            let column = format!("__k{i}");
+            let column = key_column(i);
+            let column = column.as_ref();
             Ok(match kind {
-                Kind::Text => row.try_get::<Option<String>>("", &column)?.map(Json::from),
-                Kind::Int | Kind::Ppb => row.try_get::<Option<i64>>("", &column)?.map(Json::from),
-                Kind::Bool => row.try_get::<Option<bool>>("", &column)?.map(Json::from),
+                Kind::Text => row.try_get::<Option<String>>("", column)?.map(Json::from),
+                Kind::Int | Kind::Ppb => row.try_get::<Option<i64>>("", column)?.map(Json::from),
+                Kind::Bool => row.try_get::<Option<bool>>("", column)?.map(Json::from),
                 Kind::DateTime => {
-                    row.try_get::<Option<DateTime<Utc>>>("", &column)?
+                    row.try_get::<Option<DateTime<Utc>>>("", column)?
                         .map(|instant| {
                             Json::from(instant.to_rfc3339_opts(SecondsFormat::AutoSi, true))
                         })
@@ -31,6 +43,26 @@ pub fn read_keys(row: &QueryResult, kinds: &[Kind]) -> Result<Vec<Json>, sea_orm
             .unwrap_or(Json::Null))
         })
         .collect()
+}
+
+/// A row's place in its order: the values of its sort keys, encoded into the opaque cursor
+/// string only when a client selects a cursor (most pages are read without one).
+#[derive(Clone, Debug)]
+pub struct Cursor {
+    signature: Arc<str>,
+    values: Vec<Json>,
+}
+
+impl Cursor {
+    /// The position of a row with these sort-key values in the order `signature`.
+    pub fn new(signature: Arc<str>, values: Vec<Json>) -> Self {
+        Self { signature, values }
+    }
+
+    /// The opaque string a client passes back as `after` or `before`.
+    pub fn encode(&self) -> String {
+        encode(&self.signature, &self.values)
+    }
 }
 
 /// Encodes sort-key values and the order's signature into an opaque string.

