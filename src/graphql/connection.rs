@@ -7,7 +7,7 @@ use async_graphql::{Context, SimpleObject};
 
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{IntoGraphql, shared};
-use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row, filter_key};
+use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row};
 use crate::query::def::EntityDef;
 use crate::query::entities::default_sort;
 use crate::query::filter::Filter;
@@ -130,7 +130,7 @@ where
         .page::<M>(relation, spec.clone(), parent.clone())
         .await
         .map_err(shared)?;
-    let filter = filter_key(spec.filter.0.clone());
+    let filter = Arc::new(spec.filter.clone());
     Ok((
         page,
         Total::Child {

@@ -21,7 +21,6 @@ use sea_orm::{DatabaseConnection, FromQueryResult};
 use crate::error::DomainError;
 use crate::query::def::{EntityDef, RelationDef};
 use crate::query::entities;
-use crate::query::filter::Filter;
 use crate::query::page::{self, FilterKey, ListSpec, Page, ParentKey};
 use crate::query::statements::{self, StatementCounter};
 
@@ -122,13 +121,56 @@ impl std::fmt::Debug for RelationRef {
     }
 }
 
+/// A list field's arguments with their hash computed once. A DataLoader hashes each key
+/// several times, and hashing the filter and sort keys every time took about 9% of the work
+/// of the full OKR page (callgrind).
+#[derive(Clone, Debug)]
+pub struct SpecKey {
+    spec: Arc<ListSpec>,
+    hash: u64,
+}
+
+impl SpecKey {
+    /// Wraps `spec`, hashing it once.
+    pub fn new(spec: Arc<ListSpec>) -> Self {
+        let mut hasher = std::hash::DefaultHasher::new();
+        spec.hash(&mut hasher);
+        Self {
+            hash: hasher.finish(),
+            spec,
+        }
+    }
+}
+
+impl std::ops::Deref for SpecKey {
+    type Target = ListSpec;
+
+    fn deref(&self) -> &ListSpec {
+        &self.spec
+    }
+}
+
+impl PartialEq for SpecKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && (Arc::ptr_eq(&self.spec, &other.spec) || self.spec == other.spec)
+    }
+}
+
+impl Eq for SpecKey {}
+
+impl Hash for SpecKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
 /// One parent's page of a relation with given arguments.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ChildKey {
     /// The relation.
     pub relation: RelationRef,
     /// The field's arguments.
-    pub spec: Arc<ListSpec>,
+    pub spec: SpecKey,
     /// The parent row.
     pub parent: ParentKey,
 }
@@ -175,7 +217,7 @@ impl<M: Row> Loader<ChildKey> for Children<M> {
     type Error = LoadError;
 
     async fn load(&self, keys: &[ChildKey]) -> Result<HashMap<ChildKey, Page<M>>, LoadError> {
-        let mut groups: HashMap<(RelationRef, Arc<ListSpec>), Vec<ParentKey>> = HashMap::new();
+        let mut groups: HashMap<(RelationRef, SpecKey), Vec<ParentKey>> = HashMap::new();
         for key in keys {
             groups
                 .entry((key.relation, key.spec.clone()))
@@ -453,7 +495,7 @@ impl Loaders {
         Ok(loader
             .load_one(ChildKey {
                 relation,
-                spec,
+                spec: SpecKey::new(spec),
                 parent,
             })
             .await?
@@ -487,9 +529,4 @@ impl Loaders {
         self.statements.registered();
         Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0)))
     }
-}
-
-/// The filter of a whole list, as a shareable key.
-pub fn filter_key(filter: Filter) -> Arc<FilterKey> {
-    Arc::new(FilterKey::new(filter))
 }
