@@ -14,9 +14,10 @@ use async_graphql::parser::types::ExecutableDocument;
 use crate::graphql::limits::{self, DocumentLimits, LimitExceeded};
 
 /// The most documents kept.
-const CAPACITY: usize = 512;
-/// Longer documents are parsed for each request instead of kept.
-const LONGEST_KEPT: usize = 32 * 1024;
+const CAPACITY: usize = 256;
+/// Longer documents are parsed for each request instead of kept. With [`CAPACITY`] this
+/// bounds the cache to a few megabytes even when every client sends different documents.
+const LONGEST_KEPT: usize = 8 * 1024;
 
 /// A document ready to execute, refused by a limit, or not GraphQL at all.
 #[derive(Clone, Debug)]
