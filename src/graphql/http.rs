@@ -119,13 +119,7 @@ async fn execute(
                 MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
                 MediaType::Json => StatusCode::OK,
             };
-            let body = json!({ "errors": [{ "message": refusal.to_string(), "extensions": { "code": code::QUERY_TOO_COMPLEX } }] });
-            return (
-                status,
-                [(header::CONTENT_TYPE, media.content_type())],
-                body.to_string(),
-            )
-                .into_response();
+            return error_response(status, media, &refusal.to_string(), code::QUERY_TOO_COMPLEX);
         }
     };
     let viewer = viewer(state, headers);
@@ -360,7 +354,12 @@ fn selects_mutation(params: &Params) -> bool {
 
 /// A response for a request that could not be executed, in GraphQL's error shape.
 fn request_error(status: StatusCode, media: MediaType, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code::BAD_USER_INPUT } }] });
+    error_response(status, media, message, code::BAD_USER_INPUT)
+}
+
+/// A response with one error and no `data`.
+fn error_response(status: StatusCode, media: MediaType, message: &str, code: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (
         status,
         [(header::CONTENT_TYPE, media.content_type())],

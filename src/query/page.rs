@@ -16,7 +16,7 @@ use crate::query::compile::Compiler;
 use crate::query::cursor::{self, Cursor};
 use crate::query::def::{EntityDef, Kind, RelationDef};
 use crate::query::filter::Filter;
-use crate::query::sort::{self, CompiledKey, SortKey};
+use crate::query::sort::{self, CompiledKey, CompiledOrder, SortKey};
 use crate::query::{QueryError, statements};
 
 /// Page size when the client asks for none.
@@ -251,15 +251,35 @@ fn select_keys(select: &mut SelectStatement, keys: &[CompiledKey], order: bool) 
     }
 }
 
-/// The keys to read with, in reading order (reversed for a backward page).
-fn reading_keys(def: &EntityDef, spec: &ListSpec, backward: bool) -> (Vec<SortKey>, Vec<SortKey>) {
+/// What a page read needs before its SQL: the order's signature, the kinds of its keys, the
+/// validated window, and the order compiled over the row at `t` in reading direction.
+struct Plan {
+    signature: String,
+    kinds: Vec<Kind>,
+    win: Window,
+    order: CompiledOrder,
+}
+
+/// Plans reading `spec` from `def`. The order is compiled once, and again reversed only for a
+/// backward page (the kinds of the keys are the same in both directions).
+fn plan(c: &Compiler, def: &EntityDef, t: &Alias, spec: &ListSpec) -> Result<Plan, QueryError> {
     let keys = sort::with_primary_key(def, &spec.sort);
-    let reading = if backward {
-        keys.iter().map(SortKey::reversed).collect()
+    let signature = sort::signature(&keys);
+    let forward = sort::compile(c, def, t, &keys)?;
+    let kinds: Vec<Kind> = forward.keys.iter().map(|k| k.kind).collect();
+    let win = window(&spec.page, &signature, &kinds)?;
+    let order = if win.backward {
+        let reversed: Vec<SortKey> = keys.iter().map(SortKey::reversed).collect();
+        sort::compile(c, def, t, &reversed)?
     } else {
-        keys.clone()
+        forward
     };
-    (keys, reading)
+    Ok(Plan {
+        signature,
+        kinds,
+        win,
+        order,
+    })
 }
 
 fn finish<M>(mut rows: Vec<(M, Vec<Json>)>, win: &Window, signature: &str) -> Page<M> {
@@ -293,17 +313,13 @@ pub async fn list<M: FromQueryResult>(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Page<M>, DomainError> {
     let c = Compiler::new(db.get_database_backend(), now);
-    let signature = sort::signature(&sort::with_primary_key(def, &spec.sort));
     let t = c.alias();
-    let (keys, _) = reading_keys(def, spec, false);
-    let kinds: Vec<Kind> = sort::compile(&c, def, &t, &keys)?
-        .keys
-        .iter()
-        .map(|k| k.kind)
-        .collect();
-    let win = window(&spec.page, &signature, &kinds)?;
-    let (_, reading) = reading_keys(def, spec, win.backward);
-    let order = sort::compile(&c, def, &t, &reading)?;
+    let Plan {
+        signature,
+        kinds,
+        win,
+        order,
+    } = plan(&c, def, &t, spec)?;
     let mut select = Query::select();
     select
         .column((t.clone(), Asterisk))
@@ -386,17 +402,13 @@ pub async fn list_children<M: FromQueryResult>(
 ) -> Result<HashMap<ParentKey, Page<M>>, DomainError> {
     let def = relation.target;
     let c = Compiler::new(db.get_database_backend(), now);
-    let signature = sort::signature(&sort::with_primary_key(def, &spec.sort));
     let t = c.alias();
-    let (keys, _) = reading_keys(def, spec, false);
-    let kinds: Vec<Kind> = sort::compile(&c, def, &t, &keys)?
-        .keys
-        .iter()
-        .map(|k| k.kind)
-        .collect();
-    let win = window(&spec.page, &signature, &kinds)?;
-    let (_, reading) = reading_keys(def, spec, win.backward);
-    let order = sort::compile(&c, def, &t, &reading)?;
+    let Plan {
+        signature,
+        kinds,
+        win,
+        order,
+    } = plan(&c, def, &t, spec)?;
     let mut inner = children_select(&c, relation, parents, &spec.filter.0, &t)?;
     order.join_into(&mut inner);
     if let Some(values) = &win.cursor {
