@@ -16,6 +16,7 @@ mod m20261123_000003_create_analytics;
 mod m20261201_000001_add_user_formatted_name;
 mod m20261202_000001_create_overview_runs;
 mod m20261203_000001_add_default_order_indexes;
+mod m20261204_000001_add_okr_inserted_at_index;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_add_user_formatted_name::Migration),
             Box::new(m20261202_000001_create_overview_runs::Migration),
             Box::new(m20261203_000001_add_default_order_indexes::Migration),
+            Box::new(m20261204_000001_add_okr_inserted_at_index::Migration),
         ]
     }
 }

@@ -111,9 +111,27 @@ impl Compiler {
         }
     }
 
+    /// A condition that always holds, as a constant the planner folds away (a bound
+    /// `$1 = $2` would hide that from PostgreSQL's estimates in a generic plan).
+    pub fn always() -> Expr {
+        Expr::cust("1 = 1")
+    }
+
+    /// A condition that never holds, as a constant.
+    pub fn never() -> Expr {
+        Expr::cust("1 = 0")
+    }
+
     /// The condition that the row at `alias` of `def` is live.
     pub fn live(&self, def: &EntityDef, alias: &Alias) -> Expr {
-        self.live_reached_through(def, alias, None)
+        self.live_reached_through(def, alias, None, &[])
+    }
+
+    /// The condition that the row at `alias` of `def` is live, leaving out the rule that its
+    /// parents named in `joined` are live: the statement inner-joins them with their
+    /// liveness already (see [`crate::query::sort::CompiledOrder::joined_parents`]).
+    pub fn live_joined(&self, def: &EntityDef, alias: &Alias, joined: &[&str]) -> Expr {
+        self.live_reached_through(def, alias, None, joined)
     }
 
     /// The condition that the row at `alias` of `def`, reached from a live row through
@@ -126,11 +144,13 @@ impl Compiler {
         def: &EntityDef,
         alias: &Alias,
         via: Option<&RelationDef>,
+        joined: &[&str],
     ) -> Expr {
-        let mut condition = Expr::val(true).eq(Expr::val(true));
+        let mut condition = Self::always();
         for rule in def.live {
             let part = match rule {
                 Live::NotDeleted(column) => Self::column(alias, column).is_null(),
+                Live::Parent(relation) if joined.contains(relation) => continue,
                 Live::Parent(relation) => match def.relation(relation) {
                     Some(parent) if via.is_some_and(|via| leads_back(via, parent)) => continue,
                     Some(relation) => Expr::exists(self.related(relation, alias, None)),
@@ -161,11 +181,22 @@ impl Compiler {
     /// `SELECT 1 FROM target AS target_alias [JOIN through]` with the liveness of both, for
     /// rows related to a live row (the caller joins them to it).
     pub fn related_rows(&self, relation: &RelationDef, target: &Alias) -> SelectStatement {
+        self.related_rows_joined(relation, target, &[])
+    }
+
+    /// [`Self::related_rows`], leaving out the liveness of the parents named in `joined`
+    /// (see [`Self::live_joined`]).
+    pub fn related_rows_joined(
+        &self,
+        relation: &RelationDef,
+        target: &Alias,
+        joined: &[&str],
+    ) -> SelectStatement {
         let mut select = Query::select();
         select
-            .expr(Expr::val(1))
+            .expr(Expr::cust("1"))
             .from_as(Alias::new(relation.target.table), target.clone())
-            .and_where(self.live_reached_through(relation.target, target, Some(relation)));
+            .and_where(self.live_reached_through(relation.target, target, Some(relation), joined));
         if let Join::Through {
             table,
             target: target_col,
@@ -223,8 +254,8 @@ impl Compiler {
         filter: &Filter,
     ) -> Result<Expr, QueryError> {
         Ok(match filter {
-            Filter::True => Expr::val(1).eq(Expr::val(1)),
-            Filter::False => Expr::val(1).eq(Expr::val(0)),
+            Filter::True => Self::always(),
+            Filter::False => Self::never(),
             Filter::And(filters) => self.combine(def, alias, filters, true)?,
             Filter::Or(filters) => self.combine(def, alias, filters, false)?,
             Filter::Not(inner) => self.filter(def, alias, inner)?.not(),
@@ -326,8 +357,8 @@ impl Compiler {
             Predicate::IsNull(false) => raw.is_not_null(),
             Predicate::Eq(v) => present.and(lhs.eq(value(v)?)),
             Predicate::Ne(v) => raw.is_null().or(lhs.ne(value(v)?)),
-            Predicate::In(values) if values.is_empty() => Expr::val(1).eq(Expr::val(0)),
-            Predicate::NotIn(values) if values.is_empty() => Expr::val(1).eq(Expr::val(1)),
+            Predicate::In(values) if values.is_empty() => Self::never(),
+            Predicate::NotIn(values) if values.is_empty() => Self::always(),
             Predicate::In(values) => {
                 present.and(lhs.is_in(values.iter().map(value).collect::<Result<Vec<_>, _>>()?))
             }

@@ -37,6 +37,9 @@ pub struct FieldDef {
     pub kind: Kind,
     /// Where the value comes from.
     pub sql: Sql,
+    /// The value can be null (a `NOT NULL` column cannot, which lets a cursor bound the
+    /// scan of an index on it).
+    pub nullable: bool,
 }
 
 /// How rows of one table reach rows of another.
@@ -71,6 +74,10 @@ pub struct RelationDef {
     pub many: bool,
     /// How to reach it.
     pub join: Join,
+    /// Every live row has exactly one live related row (a `NOT NULL` foreign key to a row
+    /// that is never soft-deleted, or a parent in the liveness rules), so sorting by it can
+    /// use an inner join.
+    pub required: bool,
 }
 
 /// When a row counts as present; a row that is not live is never returned or matched.

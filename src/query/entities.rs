@@ -10,6 +10,15 @@ const fn column(name: &'static str, kind: Kind, column: &'static str) -> FieldDe
         name,
         kind,
         sql: Sql::Column(column),
+        nullable: true,
+    }
+}
+
+/// A `NOT NULL` column.
+const fn required(name: &'static str, kind: Kind, column: &'static str) -> FieldDef {
+    FieldDef {
+        nullable: false,
+        ..self::column(name, kind, column)
     }
 }
 
@@ -22,6 +31,7 @@ const fn computed(
         name,
         kind,
         sql: Sql::Computed(compute),
+        nullable: true,
     }
 }
 
@@ -36,6 +46,19 @@ const fn to_one(
         target,
         many: false,
         join: Join::Column { local, remote },
+        required: false,
+    }
+}
+
+/// A to-one relation through a `NOT NULL` foreign key whose row every live row has.
+const fn parent(
+    name: &'static str,
+    target: &'static EntityDef,
+    local: &'static str,
+) -> RelationDef {
+    RelationDef {
+        required: true,
+        ..to_one(name, target, local, "id")
     }
 }
 
@@ -52,6 +75,7 @@ const fn to_many(
             local: "id",
             remote,
         },
+        required: false,
     }
 }
 
@@ -71,12 +95,13 @@ const fn through(
             this,
             target: target_column,
         },
+        required: false,
     }
 }
 
 const TIMESTAMPS: [FieldDef; 2] = [
-    column("insertedAt", Kind::DateTime, "inserted_at"),
-    column("updatedAt", Kind::DateTime, "updated_at"),
+    required("insertedAt", Kind::DateTime, "inserted_at"),
+    required("updatedAt", Kind::DateTime, "updated_at"),
 ];
 
 /// Users (never deleted; SCIM deactivates them).
@@ -86,12 +111,12 @@ pub static USERS: EntityDef = EntityDef {
     pk: ("id", Kind::Text),
     live: &[],
     fields: &[
-        column("id", Kind::Text, "id"),
-        column("userName", Kind::Text, "user_name"),
+        required("id", Kind::Text, "id"),
+        required("userName", Kind::Text, "user_name"),
         column("givenName", Kind::Text, "given_name"),
         column("familyName", Kind::Text, "family_name"),
-        column("slug", Kind::Text, "slug"),
-        column("active", Kind::Bool, "active"),
+        required("slug", Kind::Text, "slug"),
+        required("active", Kind::Bool, "active"),
         column("department", Kind::Text, "department"),
         column("externalId", Kind::Text, "external_id"),
         TIMESTAMPS[0],
@@ -116,9 +141,9 @@ pub static GROUPS: EntityDef = EntityDef {
     pk: ("id", Kind::Int),
     live: &[Live::NotDeleted("deleted_at")],
     fields: &[
-        column("id", Kind::Int, "id"),
-        column("name", Kind::Text, "name"),
-        column("slug", Kind::Text, "slug"),
+        required("id", Kind::Int, "id"),
+        required("name", Kind::Text, "name"),
+        required("slug", Kind::Text, "slug"),
         column("pinned", Kind::Bool, "pinned"),
         column("externalId", Kind::Text, "external_id"),
         TIMESTAMPS[0],
@@ -143,10 +168,10 @@ pub static CYCLES: EntityDef = EntityDef {
     pk: ("id", Kind::Int),
     live: &[],
     fields: &[
-        column("id", Kind::Int, "id"),
-        column("title", Kind::Text, "title"),
-        column("startsAt", Kind::DateTime, "starts_at"),
-        column("endsAt", Kind::DateTime, "ends_at"),
+        required("id", Kind::Int, "id"),
+        required("title", Kind::Text, "title"),
+        required("startsAt", Kind::DateTime, "starts_at"),
+        required("endsAt", Kind::DateTime, "ends_at"),
         computed("active", Kind::Bool, cycle_active),
         computed("presentOrFuture", Kind::Bool, cycle_present_or_future),
         TIMESTAMPS[0],
@@ -165,7 +190,7 @@ pub static OKRS: EntityDef = EntityDef {
     pk: ("id", Kind::Int),
     live: &[Live::NotDeleted("deleted_at")],
     fields: &[
-        column("id", Kind::Int, "id"),
+        required("id", Kind::Int, "id"),
         column("userId", Kind::Text, "user_id"),
         column("groupId", Kind::Int, "group_id"),
         column("cycleId", Kind::Int, "cycle_id"),
@@ -173,7 +198,7 @@ pub static OKRS: EntityDef = EntityDef {
         TIMESTAMPS[1],
     ],
     relations: &[
-        to_one("cycle", &CYCLES, "cycle_id", "id"),
+        parent("cycle", &CYCLES, "cycle_id"),
         to_one("user", &USERS, "user_id", "id"),
         to_one("group", &GROUPS, "group_id", "id"),
         to_many("objectives", &OBJECTIVES, "okr_id"),
@@ -188,9 +213,9 @@ pub static OBJECTIVES: EntityDef = EntityDef {
     pk: ("id", Kind::Int),
     live: &[Live::NotDeleted("deleted_at"), Live::Parent("okr")],
     fields: &[
-        column("id", Kind::Int, "id"),
+        required("id", Kind::Int, "id"),
         column("okrId", Kind::Int, "okr_id"),
-        column("content", Kind::Text, "content"),
+        required("content", Kind::Text, "content"),
         computed("cancelled", Kind::Bool, cancelled),
         column("cancelledAt", Kind::DateTime, "cancelled_at"),
         computed("midScore", Kind::Ppb, objective_mid_score),
@@ -199,7 +224,7 @@ pub static OBJECTIVES: EntityDef = EntityDef {
         TIMESTAMPS[1],
     ],
     relations: &[
-        to_one("okr", &OKRS, "okr_id", "id"),
+        parent("okr", &OKRS, "okr_id"),
         to_many("keyResults", &KEY_RESULTS, "objective_id"),
         through(
             "contributesTo",
@@ -226,9 +251,9 @@ pub static KEY_RESULTS: EntityDef = EntityDef {
     pk: ("id", Kind::Int),
     live: &[Live::NotDeleted("deleted_at"), Live::Parent("objective")],
     fields: &[
-        column("id", Kind::Int, "id"),
+        required("id", Kind::Int, "id"),
         column("objectiveId", Kind::Int, "objective_id"),
-        column("content", Kind::Text, "content"),
+        required("content", Kind::Text, "content"),
         computed("cancelled", Kind::Bool, cancelled),
         column("cancelledAt", Kind::DateTime, "cancelled_at"),
         column("midScore", Kind::Ppb, "mid_score_ppb"),
@@ -236,7 +261,7 @@ pub static KEY_RESULTS: EntityDef = EntityDef {
         TIMESTAMPS[0],
         TIMESTAMPS[1],
     ],
-    relations: &[to_one("objective", &OBJECTIVES, "objective_id", "id")],
+    relations: &[parent("objective", &OBJECTIVES, "objective_id")],
 };
 
 /// Contributes-to links; a link to or from a deleted objective is gone with it.
@@ -250,15 +275,15 @@ pub static LINKS: EntityDef = EntityDef {
         Live::Parent("linkedTo"),
     ],
     fields: &[
-        column("id", Kind::Int, "id"),
+        required("id", Kind::Int, "id"),
         column("sourceObjectiveId", Kind::Int, "source_objective_id"),
         column("linkedToObjectiveId", Kind::Int, "linked_to_objective_id"),
         TIMESTAMPS[0],
         TIMESTAMPS[1],
     ],
     relations: &[
-        to_one("source", &OBJECTIVES, "source_objective_id", "id"),
-        to_one("linkedTo", &OBJECTIVES, "linked_to_objective_id", "id"),
+        parent("source", &OBJECTIVES, "source_objective_id"),
+        parent("linkedTo", &OBJECTIVES, "linked_to_objective_id"),
     ],
 };
 
@@ -269,13 +294,13 @@ pub static ASSESSMENTS: EntityDef = EntityDef {
     pk: ("id", Kind::Int),
     live: &[Live::NotDeleted("deleted_at"), Live::Parent("objective")],
     fields: &[
-        column("id", Kind::Int, "id"),
+        required("id", Kind::Int, "id"),
         column("objectiveId", Kind::Int, "objective_id"),
-        column("assessment", Kind::Text, "assessment"),
+        required("assessment", Kind::Text, "assessment"),
         TIMESTAMPS[0],
         TIMESTAMPS[1],
     ],
-    relations: &[to_one("objective", &OBJECTIVES, "objective_id", "id")],
+    relations: &[parent("objective", &OBJECTIVES, "objective_id")],
 };
 
 /// OKR reflections.
@@ -285,13 +310,13 @@ pub static REFLECTIONS: EntityDef = EntityDef {
     pk: ("id", Kind::Int),
     live: &[Live::NotDeleted("deleted_at"), Live::Parent("okr")],
     fields: &[
-        column("id", Kind::Int, "id"),
+        required("id", Kind::Int, "id"),
         column("okrId", Kind::Int, "okr_id"),
-        column("reflection", Kind::Text, "reflection"),
+        required("reflection", Kind::Text, "reflection"),
         TIMESTAMPS[0],
         TIMESTAMPS[1],
     ],
-    relations: &[to_one("okr", &OKRS, "okr_id", "id")],
+    relations: &[parent("okr", &OKRS, "okr_id")],
 };
 
 /// Group memberships (only reached through `User.groups` and `Group.members`).

@@ -5,8 +5,8 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, OverStatement, Query, SelectStatement, Value,
-    WindowStatement,
+    Alias, ArrayType, Asterisk, Expr, ExprTrait, Func, OverStatement, Query, SelectStatement,
+    Value, WindowStatement,
 };
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, QueryResult};
 use serde_json::Value as Json;
@@ -199,11 +199,11 @@ fn window(args: &PageArgs, signature: &str, kinds: &[Kind]) -> Result<Window, Qu
 /// Rows strictly after `values` (`None` for a null key) in the order of `keys`.
 fn after(c: &Compiler, keys: &[CompiledKey], values: &[Option<Value>]) -> Expr {
     let Some((key, rest)) = keys.split_first() else {
-        return Expr::val(1).eq(Expr::val(0));
+        return Compiler::never();
     };
     let beyond = match &values[0] {
         None if key.nulls_first => key.expr.clone().is_not_null(),
-        None => Expr::val(1).eq(Expr::val(0)),
+        None => Compiler::never(),
         Some(value) => {
             let v = bound(c, key, value);
             let strictly = if key.descending {
@@ -211,11 +211,16 @@ fn after(c: &Compiler, keys: &[CompiledKey], values: &[Option<Value>]) -> Expr {
             } else {
                 key.expr.clone().gt(v)
             };
-            let strictly = key.expr.clone().is_not_null().and(strictly);
-            if key.nulls_first {
+            if !key.nullable {
                 strictly
+            } else if key.nulls_first {
+                key.expr.clone().is_not_null().and(strictly)
             } else {
-                strictly.or(key.expr.clone().is_null())
+                key.expr
+                    .clone()
+                    .is_not_null()
+                    .and(strictly)
+                    .or(key.expr.clone().is_null())
             }
         }
     };
@@ -227,6 +232,25 @@ fn after(c: &Compiler, keys: &[CompiledKey], values: &[Option<Value>]) -> Expr {
         beyond
     } else {
         beyond.or(equal.and(after(c, rest, &values[1..])))
+    }
+}
+
+/// `after`, plus the bound it implies on the first key when that key is never null: the
+/// `OR` of `after` hides it from the planner, and as a plain range it lets an index on the
+/// key start reading at the cursor instead of at the beginning.
+fn after_bounded(c: &Compiler, keys: &[CompiledKey], values: &[Option<Value>]) -> Expr {
+    let condition = after(c, keys, values);
+    match (keys.first(), values.first()) {
+        (Some(key), Some(Some(value))) if !key.nullable && keys.len() > 1 => {
+            let v = bound(c, key, value);
+            let range = if key.descending {
+                key.expr.clone().lte(v)
+            } else {
+                key.expr.clone().gte(v)
+            };
+            range.and(condition)
+        }
+        _ => condition,
     }
 }
 
@@ -245,8 +269,7 @@ fn select_keys(select: &mut SelectStatement, keys: &[CompiledKey], order: bool) 
     for (i, key) in keys.iter().enumerate() {
         select.expr_as(key.expr.clone(), Alias::new(cursor::key_column(i)));
         if order {
-            let (direction, nulls) = key.order();
-            select.order_by_expr_with_nulls(key.expr.clone(), direction, nulls);
+            key.order_into(select);
         }
     }
 }
@@ -324,11 +347,11 @@ pub async fn list<M: FromQueryResult>(
     select
         .column((t.clone(), Asterisk))
         .from_as(Alias::new(def.table), t.clone())
-        .and_where(c.live(def, &t))
+        .and_where(c.live_joined(def, &t, &order.joined_parents()))
         .and_where(c.filter(def, &t, &spec.filter.0)?);
     order.join_into(&mut select);
     if let Some(values) = &win.cursor {
-        select.and_where(after(&c, &order.keys, values));
+        select.and_where(after_bounded(&c, &order.keys, values));
     }
     select_keys(&mut select, &order.keys, true);
     select.limit(win.limit + 1).offset(win.offset);
@@ -357,7 +380,7 @@ pub async fn count(
     let t = c.alias();
     let mut select = Query::select();
     select
-        .expr_as(Func::count(Expr::val(1)), Alias::new("n"))
+        .expr_as(Func::count(Expr::cust("*")), Alias::new("n"))
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live(def, &t))
         .and_where(c.filter(def, &t, filter)?);
@@ -378,16 +401,41 @@ fn children_select(
     parents: &[ParentKey],
     filter: &Filter,
     t: &Alias,
+    order: &CompiledOrder,
 ) -> Result<SelectStatement, QueryError> {
-    let mut select = c.related_rows(relation, t);
+    let mut select = c.related_rows_joined(relation, t, &order.joined_parents());
     select.clear_selects();
     let parent = c.parent_key(relation, t);
     select
         .column((t.clone(), Asterisk))
         .expr_as(parent.clone(), Alias::new("__parent"))
-        .and_where(parent.is_in(parents.iter().map(ParentKey::value)))
+        .and_where(one_of(c, parent, parents))
         .and_where(c.filter(relation.target, t, filter)?);
+    order.join_into(&mut select);
     Ok(select)
+}
+
+/// `expr` is one of `keys`. On PostgreSQL the keys are one array parameter (`= ANY($1)`), so
+/// the statement's text, and with it its prepared statement and cached plan, is the same
+/// whatever the number of keys; SQLite has no arrays and gets an `IN` list.
+fn one_of(c: &Compiler, expr: Expr, keys: &[ParentKey]) -> Expr {
+    if keys.is_empty() {
+        return Compiler::never();
+    }
+    if c.backend() != sea_orm::DbBackend::Postgres {
+        return expr.is_in(keys.iter().map(ParentKey::value));
+    }
+    let array = match keys.first() {
+        Some(ParentKey::Text(_)) => Value::Array(
+            ArrayType::String,
+            Some(Box::new(keys.iter().map(ParentKey::value).collect())),
+        ),
+        _ => Value::Array(
+            ArrayType::BigInt,
+            Some(Box::new(keys.iter().map(ParentKey::value).collect())),
+        ),
+    };
+    Expr::cust_with_exprs("$1 = ANY($2)", [expr, Expr::val(array)])
 }
 
 /// One page per parent, for all `parents` in one statement (window functions partitioned by
@@ -409,16 +457,14 @@ pub async fn list_children<M: FromQueryResult>(
         win,
         order,
     } = plan(&c, def, &t, spec)?;
-    let mut inner = children_select(&c, relation, parents, &spec.filter.0, &t)?;
-    order.join_into(&mut inner);
+    let mut inner = children_select(&c, relation, parents, &spec.filter.0, &t, &order)?;
     if let Some(values) = &win.cursor {
-        inner.and_where(after(&c, &order.keys, values));
+        inner.and_where(after_bounded(&c, &order.keys, values));
     }
     select_keys(&mut inner, &order.keys, false);
     let mut numbering = WindowStatement::new();
     for key in &order.keys {
-        let (direction, nulls) = key.order();
-        numbering.order_by_expr_with_nulls(key.expr.clone(), direction, nulls);
+        key.order_into(&mut numbering);
     }
     let numbering = partitioned(numbering, c.parent_key(relation, &t));
     inner.expr_window_as(Expr::cust("ROW_NUMBER()"), numbering, Alias::new("__rn"));
@@ -476,8 +522,8 @@ pub async fn count_children(
     let parent = c.parent_key(relation, &t);
     select
         .expr_as(parent.clone(), Alias::new("__parent"))
-        .expr_as(Func::count(Expr::val(1)), Alias::new("n"))
-        .and_where(parent.clone().is_in(parents.iter().map(ParentKey::value)))
+        .expr_as(Func::count(Expr::cust("*")), Alias::new("n"))
+        .and_where(one_of(&c, parent.clone(), parents))
         .and_where(c.filter(relation.target, &t, filter)?)
         .add_group_by([parent]);
     statements::reserve()?;
@@ -507,7 +553,7 @@ pub async fn by_keys<M: FromQueryResult>(
         .column((t.clone(), Asterisk))
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live(def, &t))
-        .and_where(Compiler::column(&t, def.pk.0).is_in(keys.iter().map(ParentKey::value)));
+        .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys));
     statements::reserve()?;
     let rows = db.query_all(&select).await?;
     Ok(rows
@@ -531,7 +577,7 @@ pub async fn int_fields(
     select
         .expr_as(Compiler::column(&t, def.pk.0), Alias::new("__parent"))
         .from_as(Alias::new(def.table), t.clone())
-        .and_where(Compiler::column(&t, def.pk.0).is_in(keys.iter().map(ParentKey::value)));
+        .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys));
     for (i, name) in fields.iter().enumerate() {
         let field = def.field(name).ok_or_else(|| {
             QueryError::bad_input(*name, format!("{} has no field {name}", def.name))

@@ -1148,15 +1148,18 @@ enum SortField {
     MidScore,
     FinalScore,
     KeyResultsCount,
+    /// The OKR's id: a key on a parent row, read through an inner join.
+    OkrId,
 }
 
-const SORT_FIELDS: [SortField; 6] = [
+const SORT_FIELDS: [SortField; 7] = [
     SortField::Id,
     SortField::Content,
     SortField::CancelledAt,
     SortField::MidScore,
     SortField::FinalScore,
     SortField::KeyResultsCount,
+    SortField::OkrId,
 ];
 
 #[derive(Clone, Copy, Debug)]
@@ -1201,6 +1204,7 @@ impl SortKey {
             SortField::MidScore => SortValue::Int(Model::score(o, false)),
             SortField::FinalScore => SortValue::Int(Model::score(o, true)),
             SortField::KeyResultsCount => SortValue::Int(Model::live_krs(o).len() as i64),
+            SortField::OkrId => SortValue::Int(o.okr_id),
         })
     }
 
@@ -1235,16 +1239,20 @@ impl SortKey {
             SortField::MidScore => "midScore",
             SortField::FinalScore => "finalScore",
             SortField::KeyResultsCount => "keyResultsCount",
+            SortField::OkrId => return json!({ "okr": { "id": self.order_name() } }),
         };
-        let order = match self.order {
+        json!({ field: self.order_name() })
+    }
+
+    fn order_name(self) -> &'static str {
+        match self.order {
             SortOrder::Asc => "ASC",
             SortOrder::Desc => "DESC",
             SortOrder::AscNullsFirst => "ASC_NULLS_FIRST",
             SortOrder::AscNullsLast => "ASC_NULLS_LAST",
             SortOrder::DescNullsFirst => "DESC_NULLS_FIRST",
             SortOrder::DescNullsLast => "DESC_NULLS_LAST",
-        };
-        json!({ field: order })
+        }
     }
 }
 
