@@ -16,12 +16,13 @@ use entity::{
     cycle, group, key_result, objective, objective_assessment, objective_link, okr, okr_reflection,
     user,
 };
-use sea_orm::{DatabaseConnection, FromQueryResult};
+use sea_orm::DatabaseConnection;
 
 use crate::error::DomainError;
 use crate::query::def::{EntityDef, RelationDef};
 use crate::query::entities;
 use crate::query::page::{self, FilterKey, ListSpec, Page, ParentKey};
+use crate::query::rows::Positional;
 use crate::query::statements::{self, StatementCounter};
 
 /// The most keys one batch takes before it is sent. Above it a level of a query is split
@@ -46,7 +47,7 @@ fn batching<T: Send + Sync + 'static>(
 pub type LoadError = Arc<DomainError>;
 
 /// A row type the loaders can key by its primary key.
-pub trait Row: FromQueryResult + Clone + Send + Sync + 'static {
+pub trait Row: Positional + Clone + Send + Sync + 'static {
     /// The table's description.
     const DEF: &'static EntityDef;
     /// The row's primary key.

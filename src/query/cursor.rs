@@ -21,20 +21,30 @@ pub fn key_column(i: usize) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// The sort-key values of one row, read from the columns `__k0`, `__k1`, …
-pub fn read_keys(row: &QueryResult, kinds: &[Kind]) -> Result<Vec<Json>, sea_orm::DbErr> {
+/// The sort-key values of one row, read from its columns `first`, `first + 1`, … (selected
+/// as `__k0`, `__k1`, …).
+pub fn read_keys(
+    row: &QueryResult,
+    kinds: &[Kind],
+    first: usize,
+) -> Result<Vec<Json>, sea_orm::DbErr> {
     kinds
         .iter()
         .enumerate()
         .map(|(i, kind)| {
-            let column = key_column(i);
-            let column = column.as_ref();
+            let column = first + i;
             Ok(match kind {
-                Kind::Text => row.try_get::<Option<String>>("", column)?.map(Json::from),
-                Kind::Int | Kind::Ppb => row.try_get::<Option<i64>>("", column)?.map(Json::from),
-                Kind::Bool => row.try_get::<Option<bool>>("", column)?.map(Json::from),
+                Kind::Text => row
+                    .try_get_by_index::<Option<String>>(column)?
+                    .map(Json::from),
+                Kind::Int | Kind::Ppb => {
+                    row.try_get_by_index::<Option<i64>>(column)?.map(Json::from)
+                }
+                Kind::Bool => row
+                    .try_get_by_index::<Option<bool>>(column)?
+                    .map(Json::from),
                 Kind::DateTime => {
-                    row.try_get::<Option<DateTime<Utc>>>("", column)?
+                    row.try_get_by_index::<Option<DateTime<Utc>>>(column)?
                         .map(|instant| {
                             Json::from(instant.to_rfc3339_opts(SecondsFormat::AutoSi, true))
                         })

@@ -9,6 +9,7 @@
 //! - [`sort`]: sort keys (fields, to-one relation fields at any depth, to-many counts).
 //! - [`cursor`]: opaque keyset cursors over the actual sort keys.
 //! - [`page`]: one page of a list, and per-parent pages batched with window functions.
+//! - [`rows`]: reading models by column position.
 //! - [`statements`]: the per-request SQL statement counter and budget.
 
 pub mod compile;
@@ -17,6 +18,7 @@ pub mod def;
 pub mod entities;
 pub mod filter;
 pub mod page;
+pub mod rows;
 pub mod sort;
 pub mod statements;
 

@@ -8,7 +8,7 @@ use sea_orm::sea_query::{
     Alias, ArrayType, Asterisk, Expr, ExprTrait, Func, OverStatement, Query, SelectStatement,
     Value, WindowStatement,
 };
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, QueryResult};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult};
 use serde_json::Value as Json;
 
 use crate::error::DomainError;
@@ -16,6 +16,7 @@ use crate::query::compile::Compiler;
 use crate::query::cursor::{self, Cursor};
 use crate::query::def::{EntityDef, Kind, RelationDef};
 use crate::query::filter::Filter;
+use crate::query::rows::{self, Positional};
 use crate::query::sort::{self, CompiledKey, CompiledOrder, SortKey};
 use crate::query::{QueryError, statements};
 
@@ -52,12 +53,15 @@ pub struct ListSpec {
 
 /// A filter usable as a DataLoader key: compared and hashed by its debug form.
 #[derive(Clone, Debug)]
-pub struct FilterKey(pub Filter, String);
+pub struct FilterKey(pub Filter, std::borrow::Cow<'static, str>);
 
 impl FilterKey {
-    /// Wraps a filter.
+    /// Wraps a filter. The usual one, no filter at all, needs no formatting.
     pub fn new(filter: Filter) -> Self {
-        let text = format!("{filter:?}");
+        let text = match filter {
+            Filter::True => std::borrow::Cow::Borrowed("True"),
+            _ => std::borrow::Cow::Owned(format!("{filter:?}")),
+        };
         Self(filter, text)
     }
 }
@@ -122,10 +126,11 @@ impl ParentKey {
         }
     }
 
-    fn read(row: &QueryResult, kind: Kind) -> Result<Self, DbErr> {
+    /// The key in column `index` of `row`.
+    fn read(row: &QueryResult, kind: Kind, index: usize) -> Result<Self, DbErr> {
         Ok(match kind {
-            Kind::Text => Self::Text(row.try_get("", "__parent")?),
-            _ => Self::Int(row.try_get("", "__parent")?),
+            Kind::Text => Self::Text(row.try_get_by_index(index)?),
+            _ => Self::Int(row.try_get_by_index(index)?),
         })
     }
 }
@@ -329,7 +334,7 @@ fn finish<M>(mut rows: Vec<(M, Vec<Json>)>, win: &Window, signature: &str) -> Pa
 }
 
 /// One page of the live rows of `def` that match `spec`.
-pub async fn list<M: FromQueryResult>(
+pub async fn list<M: Positional>(
     db: &impl ConnectionTrait,
     def: &'static EntityDef,
     spec: &ListSpec,
@@ -344,8 +349,8 @@ pub async fn list<M: FromQueryResult>(
         order,
     } = plan(&c, def, &t, spec)?;
     let mut select = Query::select();
+    rows::select_columns::<M>(&mut select, &t);
     select
-        .column((t.clone(), Asterisk))
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live_joined(def, &t, &order.joined_parents()))
         .and_where(c.filter(def, &t, &spec.filter.0)?);
@@ -361,8 +366,8 @@ pub async fn list<M: FromQueryResult>(
         .iter()
         .map(|row| {
             Ok((
-                M::from_query_result(row, "")?,
-                cursor::read_keys(row, &kinds)?,
+                M::read(row)?,
+                cursor::read_keys(row, &kinds, M::COLUMNS.len())?,
             ))
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
@@ -393,9 +398,9 @@ pub async fn count(
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// The live related rows of each parent through `relation`, as a select with a `__parent`
-/// column, restricted to `parents`, before paging.
-fn children_select(
+/// The live related rows of each parent through `relation`, as a select of the columns of
+/// `M` followed by a `__parent` column, restricted to `parents`, before paging.
+fn children_select<M: Positional>(
     c: &Compiler,
     relation: &RelationDef,
     parents: &[ParentKey],
@@ -405,9 +410,9 @@ fn children_select(
 ) -> Result<SelectStatement, QueryError> {
     let mut select = c.related_rows_joined(relation, t, &order.joined_parents());
     select.clear_selects();
+    rows::select_columns::<M>(&mut select, t);
     let parent = c.parent_key(relation, t);
     select
-        .column((t.clone(), Asterisk))
         .expr_as(parent.clone(), Alias::new("__parent"))
         .and_where(one_of(c, parent, parents))
         .and_where(c.filter(relation.target, t, filter)?);
@@ -440,7 +445,7 @@ fn one_of(c: &Compiler, expr: Expr, keys: &[ParentKey]) -> Expr {
 
 /// One page per parent, for all `parents` in one statement (window functions partitioned by
 /// parent). Parents without rows get an empty page.
-pub async fn list_children<M: FromQueryResult>(
+pub async fn list_children<M: Positional>(
     db: &impl ConnectionTrait,
     owner: &'static EntityDef,
     relation: &'static RelationDef,
@@ -457,7 +462,7 @@ pub async fn list_children<M: FromQueryResult>(
         win,
         order,
     } = plan(&c, def, &t, spec)?;
-    let mut inner = children_select(&c, relation, parents, &spec.filter.0, &t, &order)?;
+    let mut inner = children_select::<M>(&c, relation, parents, &spec.filter.0, &t, &order)?;
     if let Some(values) = &win.cursor {
         inner.and_where(after_bounded(&c, &order.keys, values));
     }
@@ -485,11 +490,13 @@ pub async fn list_children<M: FromQueryResult>(
     statements::reserve()?;
     let rows = db.query_all(&select).await?;
     let mut grouped: HashMap<ParentKey, Vec<(M, Vec<Json>)>> = HashMap::new();
+    // Columns: the model's, `__parent`, the sort keys, `__rn`.
+    let parent_column = M::COLUMNS.len();
     for row in &rows {
-        let parent = ParentKey::read(row, owner.pk.1)?;
+        let parent = ParentKey::read(row, owner.pk.1, parent_column)?;
         grouped.entry(parent).or_default().push((
-            M::from_query_result(row, "")?,
-            cursor::read_keys(row, &kinds)?,
+            M::read(row)?,
+            cursor::read_keys(row, &kinds, parent_column + 1)?,
         ));
     }
     Ok(parents
@@ -530,9 +537,9 @@ pub async fn count_children(
     let rows = db.query_all(&select).await?;
     let mut counts: HashMap<ParentKey, u64> = parents.iter().map(|p| (p.clone(), 0)).collect();
     for row in &rows {
-        let n: i64 = row.try_get("", "n")?;
+        let n: i64 = row.try_get_by_index(1)?;
         counts.insert(
-            ParentKey::read(row, owner.pk.1)?,
+            ParentKey::read(row, owner.pk.1, 0)?,
             u64::try_from(n).unwrap_or(0),
         );
     }
@@ -540,7 +547,7 @@ pub async fn count_children(
 }
 
 /// The live rows of `def` with these primary keys (missing or deleted ones are left out).
-pub async fn by_keys<M: FromQueryResult>(
+pub async fn by_keys<M: Positional>(
     db: &impl ConnectionTrait,
     def: &'static EntityDef,
     keys: &[ParentKey],
@@ -549,17 +556,14 @@ pub async fn by_keys<M: FromQueryResult>(
     let c = Compiler::new(db.get_database_backend(), now);
     let t = c.alias();
     let mut select = Query::select();
+    rows::select_columns::<M>(&mut select, &t);
     select
-        .column((t.clone(), Asterisk))
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live(def, &t))
         .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys));
     statements::reserve()?;
     let rows = db.query_all(&select).await?;
-    Ok(rows
-        .iter()
-        .map(|row| M::from_query_result(row, ""))
-        .collect::<Result<_, _>>()?)
+    Ok(rows.iter().map(M::read).collect::<Result<_, _>>()?)
 }
 
 /// The values of the named fields of the live rows with these keys, as integers
@@ -588,9 +592,9 @@ pub async fn int_fields(
     let rows = db.query_all(&select).await?;
     let mut values = HashMap::new();
     for row in &rows {
-        let key = ParentKey::read(row, def.pk.1)?;
-        let row_values = (0..fields.len())
-            .map(|i| row.try_get::<i64>("", &format!("__f{i}")))
+        let key = ParentKey::read(row, def.pk.1, 0)?;
+        let row_values = (1..=fields.len())
+            .map(|i| row.try_get_by_index::<i64>(i))
             .collect::<Result<Vec<_>, _>>()?;
         values.insert(key, row_values);
     }
