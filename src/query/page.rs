@@ -129,8 +129,8 @@ impl ParentKey {
     /// The key in column `index` of `row`.
     fn read(row: &QueryResult, kind: Kind, index: usize) -> Result<Self, DbErr> {
         Ok(match kind {
-            Kind::Text => Self::Text(row.try_get_by_index(index)?),
-            _ => Self::Int(row.try_get_by_index(index)?),
+            Kind::Text => Self::Text(rows::cell(row, index)?),
+            _ => Self::Int(rows::cell(row, index)?),
         })
     }
 }

@@ -8,6 +8,7 @@ use entity::{
     user,
 };
 use sea_orm::sea_query::{Alias, SelectStatement};
+use sea_orm::sqlx::{self, Decode, Postgres, Row as _, Sqlite, Type};
 use sea_orm::{DbErr, QueryResult};
 
 /// A model read from the first [`Self::COLUMNS`]`.len()` columns of a row.
@@ -17,6 +18,26 @@ pub trait Positional: Sized {
 
     /// The model from the row's first columns.
     fn read(row: &QueryResult) -> Result<Self, DbErr>;
+}
+
+/// The value in column `index` of `row`, decoded by sqlx. SeaORM's own getters build an error
+/// message for every null they read into an `Option` and then drop it (about a quarter of the
+/// time spent reading a key result); sqlx decodes a null into `None` directly. The decoding
+/// is the same on both engines as SeaORM's, which calls the same sqlx decoders.
+pub fn cell<T>(row: &QueryResult, index: usize) -> Result<T, DbErr>
+where
+    T: for<'r> Decode<'r, Postgres> + Type<Postgres> + for<'r> Decode<'r, Sqlite> + Type<Sqlite>,
+{
+    let decoded: Result<T, sqlx::Error> = if let Some(row) = row.try_as_pg_row() {
+        row.try_get(index)
+    } else if let Some(row) = row.try_as_sqlite_row() {
+        row.try_get(index)
+    } else {
+        return Err(DbErr::Type(format!(
+            "column {index}: not a PostgreSQL or SQLite row"
+        )));
+    };
+    decoded.map_err(|err| DbErr::Type(format!("column {index}: {err}")))
 }
 
 /// Selects the columns of `M` from the row at `alias`, in the order `M` reads them.
@@ -36,7 +57,7 @@ macro_rules! positional {
             fn read(row: &QueryResult) -> Result<Self, DbErr> {
                 let mut index = 0_usize..;
                 Ok(Self {
-                    $($field: row.try_get_by_index(index.next().unwrap_or_default())?),+
+                    $($field: cell(row, index.next().unwrap_or_default())?),+
                 })
             }
         }
