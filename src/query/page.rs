@@ -8,7 +8,7 @@ use sea_orm::sea_query::{
     Alias, ArrayType, Asterisk, Expr, ExprTrait, Func, OverStatement, Query, SelectStatement,
     Value, WindowStatement,
 };
-use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult};
 use serde_json::Value as Json;
 
 use crate::error::DomainError;
@@ -335,7 +335,7 @@ fn finish<M>(mut rows: Vec<(M, Vec<Json>)>, win: &Window, signature: &str) -> Pa
 
 /// One page of the live rows of `def` that match `spec`.
 pub async fn list<M: Positional>(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     def: &'static EntityDef,
     spec: &ListSpec,
     now: chrono::DateTime<chrono::Utc>,
@@ -361,7 +361,7 @@ pub async fn list<M: Positional>(
     select_keys(&mut select, &order.keys, true);
     select.limit(win.limit + 1).offset(win.offset);
     statements::reserve()?;
-    let rows = db.query_all(&select).await?;
+    let rows = statements::fetch_all(db, &select).await?;
     let rows = rows
         .iter()
         .map(|row| {
@@ -376,7 +376,7 @@ pub async fn list<M: Positional>(
 
 /// How many live rows of `def` match `filter`.
 pub async fn count(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     def: &'static EntityDef,
     filter: &Filter,
     now: chrono::DateTime<chrono::Utc>,
@@ -390,9 +390,10 @@ pub async fn count(
         .and_where(c.live(def, &t))
         .and_where(c.filter(def, &t, filter)?);
     statements::reserve()?;
-    let row = db.query_one(&select).await?;
-    let n: i64 = row
-        .map(|row| row.try_get("", "n"))
+    let rows = statements::fetch_all(db, &select).await?;
+    let n: i64 = rows
+        .first()
+        .map(|row| rows::cell(row, 0))
         .transpose()?
         .unwrap_or(0);
     Ok(u64::try_from(n).unwrap_or(0))
@@ -446,7 +447,7 @@ fn one_of(c: &Compiler, expr: Expr, keys: &[ParentKey]) -> Expr {
 /// One page per parent, for all `parents` in one statement (window functions partitioned by
 /// parent). Parents without rows get an empty page.
 pub async fn list_children<M: Positional>(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     owner: &'static EntityDef,
     relation: &'static RelationDef,
     parents: &[ParentKey],
@@ -488,7 +489,7 @@ pub async fn list_children<M: Positional>(
         )
         .order_by((sub, Alias::new("__rn")), sea_orm::sea_query::Order::Asc);
     statements::reserve()?;
-    let rows = db.query_all(&select).await?;
+    let rows = statements::fetch_all(db, &select).await?;
     let mut grouped: HashMap<ParentKey, Vec<(M, Vec<Json>)>> = HashMap::new();
     // Columns: the model's, `__parent`, the sort keys, `__rn`.
     let parent_column = M::COLUMNS.len();
@@ -515,7 +516,7 @@ fn partitioned(mut window: WindowStatement, parent: Expr) -> WindowStatement {
 
 /// How many live related rows match `filter`, per parent, in one statement.
 pub async fn count_children(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     owner: &'static EntityDef,
     relation: &'static RelationDef,
     parents: &[ParentKey],
@@ -534,10 +535,10 @@ pub async fn count_children(
         .and_where(c.filter(relation.target, &t, filter)?)
         .add_group_by([parent]);
     statements::reserve()?;
-    let rows = db.query_all(&select).await?;
+    let rows = statements::fetch_all(db, &select).await?;
     let mut counts: HashMap<ParentKey, u64> = parents.iter().map(|p| (p.clone(), 0)).collect();
     for row in &rows {
-        let n: i64 = row.try_get_by_index(1)?;
+        let n: i64 = rows::cell(row, 1)?;
         counts.insert(
             ParentKey::read(row, owner.pk.1, 0)?,
             u64::try_from(n).unwrap_or(0),
@@ -548,7 +549,7 @@ pub async fn count_children(
 
 /// The live rows of `def` with these primary keys (missing or deleted ones are left out).
 pub async fn by_keys<M: Positional>(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     def: &'static EntityDef,
     keys: &[ParentKey],
     now: chrono::DateTime<chrono::Utc>,
@@ -562,7 +563,7 @@ pub async fn by_keys<M: Positional>(
         .and_where(c.live(def, &t))
         .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys));
     statements::reserve()?;
-    let rows = db.query_all(&select).await?;
+    let rows = statements::fetch_all(db, &select).await?;
     Ok(rows.iter().map(M::read).collect::<Result<_, _>>()?)
 }
 
@@ -594,7 +595,7 @@ pub async fn int_fields(
     for row in &rows {
         let key = ParentKey::read(row, def.pk.1, 0)?;
         let row_values = (1..=fields.len())
-            .map(|i| row.try_get_by_index::<i64>(i))
+            .map(|i| rows::cell::<i64>(row, i))
             .collect::<Result<Vec<_>, _>>()?;
         values.insert(key, row_values);
     }

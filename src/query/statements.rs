@@ -9,7 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::future::BoxFuture;
-use sea_orm::DatabaseConnection;
+use sea_orm::sea_query::{PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder};
+use sea_orm::sqlx::{self, AssertSqlSafe};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, RuntimeErr};
+use sea_query_sqlx::SqlxBinder;
 
 use crate::query::QueryError;
 
@@ -49,10 +52,45 @@ impl StatementCounter {
 
 /// Makes the pool report every statement to the current request's counter.
 pub fn install(db: &mut DatabaseConnection) {
-    db.set_metric_callback(|info| {
-        tracing::trace!(target: "okrs::sql", sql = %info.statement.sql, "statement");
-        let _ = CURRENT.try_with(|counter| counter.count.fetch_add(1, Ordering::Relaxed));
-    });
+    db.set_metric_callback(|info| record(&info.statement.sql));
+}
+
+/// Logs a statement and counts it towards the current request.
+fn record(sql: &str) {
+    tracing::trace!(target: "okrs::sql", sql, "statement");
+    let _ = CURRENT.try_with(|counter| counter.count.fetch_add(1, Ordering::Relaxed));
+}
+
+/// Runs a read and returns its rows, counted like every other statement. The read engine's
+/// statements go to sqlx directly: SeaORM's general path moved a large future around for
+/// each statement (about 45,000 instructions of copying per statement, 6% of the full OKR
+/// page; callgrind). Parameters are bound exactly as SeaORM binds them.
+pub async fn fetch_all(
+    db: &DatabaseConnection,
+    select: &SelectStatement,
+) -> Result<Vec<QueryResult>, DbErr> {
+    let failed = |err: sqlx::Error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(err)));
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
+            record(&sql);
+            let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+                .fetch_all(db.get_postgres_connection_pool())
+                .await
+                .map_err(failed)?;
+            Ok(rows.into_iter().map(QueryResult::from).collect())
+        }
+        DbBackend::Sqlite => {
+            let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
+            record(&sql);
+            let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+                .fetch_all(db.get_sqlite_connection_pool())
+                .await
+                .map_err(failed)?;
+            Ok(rows.into_iter().map(QueryResult::from).collect())
+        }
+        _ => db.query_all(select).await,
+    }
 }
 
 /// Runs `future` with `counter` as the current request's counter.
