@@ -65,11 +65,9 @@ impl Total {
     pub async fn count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         let loaders = loaders(ctx)?;
         let n = match self {
-            Self::Root { def, filter } => {
-                Box::pin(page::count(&loaders.db, def, &filter.0, loaders.now))
-                    .await
-                    .gql()?
-            }
+            Self::Root { def, filter } => page::count(&loaders.db, def, &filter.0, loaders.now)
+                .await
+                .gql()?,
             Self::Child {
                 relation,
                 filter,
@@ -100,7 +98,7 @@ pub async fn root_page<M: Row>(
 ) -> async_graphql::Result<(Page<M>, Total)> {
     let loaders = loaders(ctx)?;
     let spec = spec(M::DEF, filter, sort, page_args);
-    let page = Box::pin(page::list::<M>(&loaders.db, M::DEF, &spec, loaders.now))
+    let page = page::list::<M>(&loaders.db, M::DEF, &spec, loaders.now)
         .await
         .gql()?;
     Ok((

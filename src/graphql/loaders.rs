@@ -462,11 +462,6 @@ impl Loaders {
         }
     }
 
-    // Every load below is boxed: an object type's field resolvers are one state machine, as
-    // large as its largest field, and async-graphql boxes and moves it for every field it
-    // resolves (`id` too); a loader's future held inline made each of those moves several
-    // kilobytes (callgrind).
-
     /// The live row of `M` with this key, if any.
     pub async fn one<M: Row>(&self, key: ParentKey) -> Result<Option<M>, LoadError>
     where
@@ -474,7 +469,7 @@ impl Loaders {
     {
         self.statements.registered();
         match self.by_id() {
-            Some(loader) => Box::pin(loader.load_one(key)).await,
+            Some(loader) => loader.load_one(key).await,
             None => Err(Arc::new(DomainError::Internal(anyhow::anyhow!(
                 "no by-id loader for {}",
                 M::DEF.name
@@ -499,12 +494,14 @@ impl Loaders {
             ))));
         };
         self.statements.registered();
-        let key = ChildKey {
-            relation,
-            spec: SpecKey::new(spec),
-            parent,
-        };
-        Ok(Box::pin(loader.load_one(key)).await?.unwrap_or_default())
+        Ok(loader
+            .load_one(ChildKey {
+                relation,
+                spec: SpecKey::new(spec),
+                parent,
+            })
+            .await?
+            .unwrap_or_default())
     }
 
     /// How many rows related to `parent` through `relation` match `filter`.
@@ -515,12 +512,15 @@ impl Loaders {
         parent: ParentKey,
     ) -> Result<u64, LoadError> {
         self.statements.registered();
-        let key = CountKey {
-            relation,
-            filter,
-            parent,
-        };
-        Ok(Box::pin(self.counts.load_one(key)).await?.unwrap_or(0))
+        Ok(self
+            .counts
+            .load_one(CountKey {
+                relation,
+                filter,
+                parent,
+            })
+            .await?
+            .unwrap_or(0))
     }
 }
 
@@ -529,8 +529,6 @@ impl Loaders {
     pub async fn scores(&self, objective_id: i64) -> Result<(i64, i64), LoadError> {
         self.statements.registered();
         self.statements.registered();
-        Ok(Box::pin(self.scores.load_one(objective_id))
-            .await?
-            .unwrap_or((0, 0)))
+        Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0)))
     }
 }
