@@ -184,6 +184,51 @@ impl Compiler {
         self.related_rows_joined(relation, target, &[])
     }
 
+    /// The parents (liveness rules [`Live::Parent`]) of rows of `def` reached from a live row
+    /// through `via` that a statement can inner-join instead of checking them with `EXISTS`:
+    /// all but those named in `skip` and the one `via` came from. A parent is at most one
+    /// row, so joining never repeats a row; measured on the linked objectives of a page of
+    /// objectives at the `large` scale, 0.94 ms with `EXISTS`, 0.28 ms joined.
+    pub fn joinable_parents(
+        def: &EntityDef,
+        via: Option<&RelationDef>,
+        skip: &[&str],
+    ) -> Vec<&'static RelationDef> {
+        def.live
+            .iter()
+            .filter_map(|rule| match rule {
+                Live::Parent(name) if !skip.contains(name) => def.relation(name),
+                _ => None,
+            })
+            .filter(|parent| !via.is_some_and(|via| leads_back(via, parent)))
+            .filter(|parent| matches!(parent.join, Join::Column { .. }))
+            .collect()
+    }
+
+    /// Inner-joins each of `parents` of the row at `alias`, live (see
+    /// [`Self::joinable_parents`]).
+    pub fn join_parents(
+        &self,
+        select: &mut SelectStatement,
+        alias: &Alias,
+        parents: &[&'static RelationDef],
+    ) {
+        for parent in parents {
+            let Join::Column { local, remote } = parent.join else {
+                continue;
+            };
+            let target = self.alias();
+            select.join_as(
+                JoinType::InnerJoin,
+                Alias::new(parent.target.table),
+                target.clone(),
+                Self::column(&target, remote)
+                    .eq(Self::column(alias, local))
+                    .and(self.live(parent.target, &target)),
+            );
+        }
+    }
+
     /// [`Self::related_rows`], leaving out the liveness of the parents named in `joined`
     /// (see [`Self::live_joined`]).
     pub fn related_rows_joined(

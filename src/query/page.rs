@@ -409,8 +409,12 @@ fn children_select<M: Positional>(
     t: &Alias,
     order: &CompiledOrder,
 ) -> Result<SelectStatement, QueryError> {
-    let mut select = c.related_rows_joined(relation, t, &order.joined_parents());
+    let mut joined = order.joined_parents();
+    let live_parents = Compiler::joinable_parents(relation.target, Some(relation), &joined);
+    joined.extend(live_parents.iter().map(|parent| parent.name));
+    let mut select = c.related_rows_joined(relation, t, &joined);
     select.clear_selects();
+    c.join_parents(&mut select, t, &live_parents);
     rows::select_columns::<M>(&mut select, t);
     let parent = c.parent_key(relation, t);
     select
