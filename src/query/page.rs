@@ -360,7 +360,6 @@ pub async fn list<M: Positional>(
     }
     select_keys(&mut select, &order.keys, true);
     select.limit(win.limit + 1).offset(win.offset);
-    statements::reserve()?;
     let rows = statements::fetch_all(db, &select).await?;
     let rows = rows
         .iter()
@@ -389,7 +388,6 @@ pub async fn count(
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live(def, &t))
         .and_where(c.filter(def, &t, filter)?);
-    statements::reserve()?;
     let rows = statements::fetch_all(db, &select).await?;
     let n: i64 = rows
         .first()
@@ -435,16 +433,12 @@ fn one_of(c: &Compiler, expr: Expr, keys: &[ParentKey]) -> Expr {
     if c.backend() != sea_orm::DbBackend::Postgres {
         return expr.is_in(keys.iter().map(ParentKey::value));
     }
-    let array = match keys.first() {
-        Some(ParentKey::Text(_)) => Value::Array(
-            ArrayType::String,
-            Some(Box::new(keys.iter().map(ParentKey::value).collect())),
-        ),
-        _ => Value::Array(
-            ArrayType::BigInt,
-            Some(Box::new(keys.iter().map(ParentKey::value).collect())),
-        ),
+    let element = match keys.first() {
+        Some(ParentKey::Text(_)) => ArrayType::String,
+        _ => ArrayType::BigInt,
     };
+    let values = keys.iter().map(ParentKey::value).collect();
+    let array = Value::Array(element, Some(Box::new(values)));
     Expr::cust_with_exprs("$1 = ANY($2)", [expr, Expr::val(array)])
 }
 
@@ -492,7 +486,6 @@ pub async fn list_children<M: Positional>(
             sea_orm::sea_query::Order::Asc,
         )
         .order_by((sub, Alias::new("__rn")), sea_orm::sea_query::Order::Asc);
-    statements::reserve()?;
     let rows = statements::fetch_all(db, &select).await?;
     let mut grouped: HashMap<ParentKey, Vec<(M, Vec<Json>)>> = HashMap::new();
     // Columns: the model's, `__parent`, the sort keys, `__rn`.
@@ -538,7 +531,6 @@ pub async fn count_children(
         .and_where(one_of(&c, parent.clone(), parents))
         .and_where(c.filter(relation.target, &t, filter)?)
         .add_group_by([parent]);
-    statements::reserve()?;
     let rows = statements::fetch_all(db, &select).await?;
     let mut counts: HashMap<ParentKey, u64> = parents.iter().map(|p| (p.clone(), 0)).collect();
     for row in &rows {
@@ -566,7 +558,6 @@ pub async fn by_keys<M: Positional>(
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live(def, &t))
         .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys));
-    statements::reserve()?;
     let rows = statements::fetch_all(db, &select).await?;
     Ok(rows.iter().map(M::read).collect::<Result<_, _>>()?)
 }

@@ -14,6 +14,7 @@ use sea_orm::sqlx::{self, AssertSqlSafe};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, RuntimeErr};
 use sea_query_sqlx::SqlxBinder;
 
+use crate::error::DomainError;
 use crate::query::QueryError;
 
 tokio::task_local! {
@@ -61,16 +62,18 @@ fn record(sql: &str) {
     let _ = CURRENT.try_with(|counter| counter.count.fetch_add(1, Ordering::Relaxed));
 }
 
-/// Runs a read and returns its rows, counted like every other statement. The read engine's
+/// Runs a read within the request's budget ([`reserve`]) and returns its rows, counted like
+/// every other statement. The read engine's
 /// statements go to sqlx directly: SeaORM's general path moved a large future around for
 /// each statement (about 45,000 instructions of copying per statement, 6% of the full OKR
 /// page; callgrind). Parameters are bound exactly as SeaORM binds them.
 pub async fn fetch_all(
     db: &DatabaseConnection,
     select: &SelectStatement,
-) -> Result<Vec<QueryResult>, DbErr> {
+) -> Result<Vec<QueryResult>, DomainError> {
+    reserve()?;
     let failed = |err: sqlx::Error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(err)));
-    match db.get_database_backend() {
+    Ok(match db.get_database_backend() {
         DbBackend::Postgres => {
             let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
             record(&sql);
@@ -78,7 +81,7 @@ pub async fn fetch_all(
                 .fetch_all(db.get_postgres_connection_pool())
                 .await
                 .map_err(failed)?;
-            Ok(rows.into_iter().map(QueryResult::from).collect())
+            rows.into_iter().map(QueryResult::from).collect()
         }
         DbBackend::Sqlite => {
             let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
@@ -87,10 +90,10 @@ pub async fn fetch_all(
                 .fetch_all(db.get_sqlite_connection_pool())
                 .await
                 .map_err(failed)?;
-            Ok(rows.into_iter().map(QueryResult::from).collect())
+            rows.into_iter().map(QueryResult::from).collect()
         }
-        _ => db.query_all(select).await,
-    }
+        _ => db.query_all(select).await?,
+    })
 }
 
 /// Runs `future` with `counter` as the current request's counter.
