@@ -16,6 +16,7 @@ pub mod compile;
 pub mod cursor;
 pub mod def;
 pub mod entities;
+pub mod executor;
 pub mod filter;
 pub mod page;
 pub mod rows;

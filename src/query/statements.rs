@@ -1,8 +1,8 @@
 //! Counting the SQL statements of one request, and refusing to go past its budget.
 //!
 //! SeaORM reports every statement to a metric callback; the callback adds it to the counter
-//! of the request in whose task it runs. DataLoader batches run in tasks of their own, so
-//! they are spawned inside the same counter's scope ([`spawner`]).
+//! of the request in whose task it runs. DataLoader batches run on the request's own task,
+//! inside the same counter's scope ([`run_request`], [`spawner`]).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -12,10 +12,11 @@ use futures::future::BoxFuture;
 use sea_orm::sea_query::{PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder};
 use sea_orm::sqlx::{self, AssertSqlSafe};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, RuntimeErr};
-use sea_query_sqlx::SqlxBinder;
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
 
 use crate::error::DomainError;
 use crate::query::QueryError;
+use crate::query::executor::{self, Batches, Panicked};
 
 tokio::task_local! {
     static CURRENT: Arc<StatementCounter>;
@@ -28,6 +29,8 @@ pub struct StatementCounter {
     budget: usize,
     /// DataLoader keys registered so far; batches wait until this stops moving.
     registrations: AtomicUsize,
+    /// Batches started and not yet picked up by the request's executor.
+    batches: Arc<Batches>,
 }
 
 impl StatementCounter {
@@ -37,6 +40,7 @@ impl StatementCounter {
             count: AtomicUsize::new(0),
             budget,
             registrations: AtomicUsize::new(0),
+            batches: Arc::default(),
         })
     }
 
@@ -63,37 +67,63 @@ fn record(sql: &str) {
 }
 
 /// Runs a read within the request's budget ([`reserve`]) and returns its rows, counted like
-/// every other statement. The read engine's
-/// statements go to sqlx directly: SeaORM's general path moved a large future around for
-/// each statement (about 45,000 instructions of copying per statement, 6% of the full OKR
-/// page; callgrind). Parameters are bound exactly as SeaORM binds them.
-pub async fn fetch_all(
-    db: &DatabaseConnection,
+/// every other statement. The read engine's statements go to sqlx directly: SeaORM's general
+/// path moved a large future around for each statement (about 45,000 instructions of copying
+/// per statement, 6% of the full OKR page; callgrind). Parameters are bound exactly as SeaORM
+/// binds them.
+///
+/// The statement is built and counted at once and the returned future is boxed: it holds the
+/// pool's acquisition and sqlx's row stream, and every resolver future that waits on a
+/// DataLoader would otherwise carry room for it, to be copied for each field of the response
+/// (a sevenfold rise in the copying per field when it was inline; callgrind).
+pub fn fetch_all<'a>(
+    db: &'a DatabaseConnection,
     select: &SelectStatement,
-) -> Result<Vec<QueryResult>, DomainError> {
-    reserve()?;
-    let failed = |err: sqlx::Error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(err)));
-    Ok(match db.get_database_backend() {
+) -> BoxFuture<'a, Result<Vec<QueryResult>, DomainError>> {
+    if let Err(err) = reserve() {
+        return Box::pin(std::future::ready(Err(err.into())));
+    }
+    match db.get_database_backend() {
         DbBackend::Postgres => {
             let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
-            record(&sql);
-            let rows = sqlx::query_with(AssertSqlSafe(sql), values)
-                .fetch_all(db.get_postgres_connection_pool())
-                .await
-                .map_err(failed)?;
-            rows.into_iter().map(QueryResult::from).collect()
+            Box::pin(rows_of(db.get_postgres_connection_pool(), sql, values))
         }
         DbBackend::Sqlite => {
             let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
-            record(&sql);
-            let rows = sqlx::query_with(AssertSqlSafe(sql), values)
-                .fetch_all(db.get_sqlite_connection_pool())
-                .await
-                .map_err(failed)?;
-            rows.into_iter().map(QueryResult::from).collect()
+            Box::pin(rows_of(db.get_sqlite_connection_pool(), sql, values))
         }
-        _ => db.query_all(select).await?,
-    })
+        _ => {
+            let select = select.clone();
+            Box::pin(async move { Ok(db.query_all(&select).await?) })
+        }
+    }
+}
+
+/// Counts `sql` at once, then runs it on a connection of `pool`.
+fn rows_of<DB>(
+    pool: &sqlx::Pool<DB>,
+    sql: String,
+    values: SqlxValues,
+) -> impl Future<Output = Result<Vec<QueryResult>, DomainError>> + Send + '_
+where
+    DB: sqlx::Database,
+    SqlxValues: sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    QueryResult: From<DB::Row>,
+{
+    record(&sql);
+    async move {
+        let mut connection = pool.acquire().await.map_err(failed)?;
+        let rows = sqlx::query_with(AssertSqlSafe(sql), values)
+            .fetch_all(&mut *connection)
+            .await
+            .map_err(failed)?;
+        Ok(rows.into_iter().map(QueryResult::from).collect())
+    }
+}
+
+fn failed(err: sqlx::Error) -> DomainError {
+    DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))).into()
 }
 
 /// Runs `future` with `counter` as the current request's counter.
@@ -116,20 +146,20 @@ pub fn reserve() -> Result<(), QueryError> {
         .unwrap_or(Ok(()))
 }
 
-/// A DataLoader spawner whose tasks count towards `counter`. Batches run as local tasks of
-/// the request's [`tokio::task::LocalSet`] (see [`run_request`]): a batch can only start once
-/// the resolvers that feed it have all yielded, so every key of one level of the query lands
-/// in one batch however long that level takes to resolve. Batching therefore depends on the
-/// shape of the query, never on timing or row counts.
+/// A DataLoader spawner whose batches run on the request's own task ([`run_request`]) and
+/// count towards `counter`. Batches and resolvers are polled in the order they were woken, so
+/// a batch can only start once the resolvers that feed it have all yielded: every key of one
+/// level of the query lands in one batch however long that level takes to resolve. Batching
+/// therefore depends on the shape of the query, never on timing or row counts.
 pub fn spawner(
     counter: Arc<StatementCounter>,
-) -> impl Fn(BoxFuture<'static, ()>) -> tokio::task::JoinHandle<()> + Send + Sync + 'static {
+) -> impl Fn(BoxFuture<'static, ()>) + Send + Sync + 'static {
     move |future| {
-        let counter = counter.clone();
-        tokio::task::spawn_local(CURRENT.scope(counter.clone(), async move {
-            settle(&counter).await;
+        let settled = counter.clone();
+        counter.batches.start(Box::pin(async move {
+            settle(&settled).await;
             future.await;
-        }))
+        }));
     }
 }
 
@@ -140,7 +170,7 @@ async fn settle(counter: &StatementCounter) {
     let mut quiet_rounds = 0;
     while quiet_rounds < 2 {
         let before = counter.registrations.load(Ordering::Relaxed);
-        tokio::task::yield_now().await;
+        yield_once().await;
         if counter.registrations.load(Ordering::Relaxed) == before {
             quiet_rounds += 1;
         } else {
@@ -149,23 +179,33 @@ async fn settle(counter: &StatementCounter) {
     }
 }
 
-/// Runs one request's execution on a single thread, in a `LocalSet` on a blocking-pool thread
-/// of the current runtime, counting its statements towards `counter`.
+/// Lets every other task of the request that is ready run once. Unlike
+/// `tokio::task::yield_now`, it wakes itself at once rather than when the runtime's worker
+/// next runs out of work.
+fn yield_once() -> impl Future<Output = ()> {
+    let mut yielded = false;
+    std::future::poll_fn(move |cx| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+}
+
+/// Runs one request's execution, and the DataLoader batches it starts, on the current task,
+/// counting its statements towards `counter`. A panic in the execution is caught and
+/// reported as [`Panicked`].
 pub async fn run_request<F>(
     counter: Arc<StatementCounter>,
     future: F,
-) -> Result<F::Output, tokio::task::JoinError>
+) -> Result<F::Output, Panicked>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
-        let local = tokio::task::LocalSet::new();
-        // The execution is a local task itself, so it and the batches take turns in one FIFO
-        // queue: a batch that yields lets the execution run before it checks for quiet.
-        let execution = local.spawn_local(CURRENT.scope(counter, future));
-        handle.block_on(local.run_until(execution))
-    })
-    .await?
+    let batches = counter.batches.clone();
+    CURRENT.scope(counter, executor::run(batches, future)).await
 }
