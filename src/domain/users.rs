@@ -2,13 +2,15 @@
 
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{clock, slug};
 use crate::error::DomainError;
+use crate::query::entities;
+use crate::query::page::{self, ParentKey};
 
 /// A SCIM e-mail object as stored in `users.emails`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,12 +94,16 @@ pub async fn unique_slug(
 
 /// The user a verified token names, if that user may sign in: it exists, is active and
 /// has not been deprovisioned. Anything else is [`DomainError::Unauthenticated`].
+///
+/// Read through the read engine's statement path: it runs for every signed-in request, and
+/// SeaORM's `find_by_id` cost about 1% of a full OKR page (callgrind).
 pub async fn find_signed_in(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     user_id: &str,
 ) -> Result<user::Model, DomainError> {
-    let user = user::Entity::find_by_id(user_id.to_owned()).one(db).await?;
-    match user {
+    let key = [ParentKey::Text(user_id.to_owned())];
+    let users = page::by_keys::<user::Model>(db, &entities::USERS, &key, clock::now()).await?;
+    match users.into_iter().next() {
         Some(user) if user.active && user.deprovisioned_at.is_none() => Ok(user),
         _ => Err(DomainError::Unauthenticated),
     }

@@ -84,3 +84,17 @@ backend_test! {
         let _ = s(0);
     }
 }
+
+backend_test! {
+    async fn instants_read_back_to_the_microsecond_on_both_sides_of_the_year_2000(app) {
+        // PostgreSQL stores microseconds from 2000-01-01; the row reader converts them itself.
+        let admin = f::user_with_roles(&app.db, &[&app.config.admin_role]).await;
+        let token = app.token_for(&admin.id);
+        let input = json!({ "title": "Span", "startsAt": "1999-12-31T23:59:59.999999Z", "endsAt": "2027-01-01T12:34:56.789012+02:00" });
+        let cycle = ok(&mutate(&app, &token, "createCycle", input, "cycle { id }").await, "cycle");
+        let query = "query($id: ID!) { cycle(id: $id) { startsAt endsAt } }";
+        let data = app.data(&token, query, json!({ "id": cycle["id"] })).await;
+        assert_eq!(data["cycle"]["startsAt"], "1999-12-31T23:59:59.999999Z");
+        assert_eq!(data["cycle"]["endsAt"], "2027-01-01T10:34:56.789012Z");
+    }
+}
