@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 
 use crate::query::QueryError;
 use crate::query::def::Kind;
-use crate::query::rows::cell;
+use crate::query::rows::Cell;
 
 /// The name of the `i`-th sort-key column, `__k{i}` (allocated only past the usual few).
 pub fn key_column(i: usize) -> std::borrow::Cow<'static, str> {
@@ -35,12 +35,14 @@ pub fn read_keys(
         .map(|(i, kind)| {
             let column = first + i;
             Ok(match kind {
-                Kind::Text => cell::<Option<String>>(row, column)?.map(Json::from),
-                Kind::Int | Kind::Ppb => cell::<Option<i64>>(row, column)?.map(Json::from),
-                Kind::Bool => cell::<Option<bool>>(row, column)?.map(Json::from),
-                Kind::DateTime => cell::<Option<DateTime<Utc>>>(row, column)?.map(|instant| {
-                    Json::from(instant.to_rfc3339_opts(SecondsFormat::AutoSi, true))
-                }),
+                Kind::Text => <Option<String> as Cell>::read(row, column)?.map(Json::from),
+                Kind::Int | Kind::Ppb => <Option<i64> as Cell>::read(row, column)?.map(Json::from),
+                Kind::Bool => <Option<bool> as Cell>::read(row, column)?.map(Json::from),
+                Kind::DateTime => {
+                    <Option<DateTime<Utc>> as Cell>::read(row, column)?.map(|instant| {
+                        Json::from(instant.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+                    })
+                }
             }
             .unwrap_or(Json::Null))
         })

@@ -16,7 +16,7 @@ use crate::query::compile::Compiler;
 use crate::query::cursor::{self, Cursor};
 use crate::query::def::{EntityDef, Kind, RelationDef};
 use crate::query::filter::Filter;
-use crate::query::rows::{self, Positional};
+use crate::query::rows::{self, Cell, Positional};
 use crate::query::sort::{self, CompiledKey, CompiledOrder, SortKey};
 use crate::query::{QueryError, statements};
 
@@ -129,8 +129,8 @@ impl ParentKey {
     /// The key in column `index` of `row`.
     fn read(row: &QueryResult, kind: Kind, index: usize) -> Result<Self, DbErr> {
         Ok(match kind {
-            Kind::Text => Self::Text(rows::cell(row, index)?),
-            _ => Self::Int(rows::cell(row, index)?),
+            Kind::Text => Self::Text(Cell::read(row, index)?),
+            _ => Self::Int(Cell::read(row, index)?),
         })
     }
 }
@@ -391,7 +391,7 @@ pub async fn count(
     let rows = statements::fetch_all(db, &select).await?;
     let n: i64 = rows
         .first()
-        .map(|row| rows::cell(row, 0))
+        .map(|row| Cell::read(row, 0))
         .transpose()?
         .unwrap_or(0);
     Ok(u64::try_from(n).unwrap_or(0))
@@ -534,7 +534,7 @@ pub async fn count_children(
     let rows = statements::fetch_all(db, &select).await?;
     let mut counts: HashMap<ParentKey, u64> = parents.iter().map(|p| (p.clone(), 0)).collect();
     for row in &rows {
-        let n: i64 = rows::cell(row, 1)?;
+        let n: i64 = Cell::read(row, 1)?;
         counts.insert(
             ParentKey::read(row, owner.pk.1, 0)?,
             u64::try_from(n).unwrap_or(0),
@@ -590,7 +590,7 @@ pub async fn int_fields(
     for row in &rows {
         let key = ParentKey::read(row, def.pk.1, 0)?;
         let row_values = (1..=fields.len())
-            .map(|i| rows::cell::<i64>(row, i))
+            .map(|i| <i64 as Cell>::read(row, i))
             .collect::<Result<Vec<_>, _>>()?;
         values.insert(key, row_values);
     }

@@ -31,7 +31,7 @@ pub trait Positional: Sized {
 /// the check could only fail after a migration changed a type without its model, which the
 /// API tests on PostgreSQL would catch (integer and timestamp decoders still check lengths
 /// and return errors, never panic).
-pub fn cell<T>(row: &QueryResult, index: usize) -> Result<T, DbErr>
+fn cell<T>(row: &QueryResult, index: usize) -> Result<T, DbErr>
 where
     T: for<'r> Decode<'r, Postgres> + Type<Postgres> + for<'r> Decode<'r, Sqlite> + Type<Sqlite>,
 {
@@ -47,7 +47,8 @@ where
     decoded.map_err(|err| DbErr::Type(format!("column {index}: {err}")))
 }
 
-/// A model field's type, read from one column of a row.
+/// A value read from one column of a row: model fields, parent keys, sort keys, counts. Every
+/// read of a row value goes through it, so each type is decoded one way everywhere.
 pub trait Cell: Sized {
     /// The value in column `index` of `row`.
     fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr>;
@@ -70,6 +71,7 @@ decoded_by_sqlx!(
     i64,
     Option<i64>,
     bool,
+    Option<bool>,
     serde_json::Value
 );
 

@@ -126,11 +126,6 @@ fn failed(err: sqlx::Error) -> DomainError {
     DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))).into()
 }
 
-/// Runs `future` with `counter` as the current request's counter.
-pub async fn scope<F: Future>(counter: Arc<StatementCounter>, future: F) -> F::Output {
-    CURRENT.scope(counter, future).await
-}
-
 /// Fails when the current request has used its whole budget; call before each read statement.
 pub fn reserve() -> Result<(), QueryError> {
     CURRENT
