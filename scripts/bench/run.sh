@@ -159,14 +159,14 @@ done
 # PostgreSQL, where it would slow down the next run, possibly the other server's: wait for
 # the database to go quiet first, and cancel what is still running after a minute.
 quiet_database() {
-  local busy="SELECT count(*) FROM pg_stat_activity WHERE datname = '$db' AND state = 'active' AND pid <> pg_backend_pid()"
+  local others="FROM pg_stat_activity WHERE datname = '$db' AND state = 'active' AND pid <> pg_backend_pid()"
   local i
   for i in $(seq 120); do
-    [[ "$(psql_db "$busy")" == 0 ]] && return 0
+    [[ "$(psql_db "SELECT count(*) $others")" == 0 ]] && return 0
     sleep 0.5
   done
-  log "cancelling $(psql_db "$busy") statement(s) still running after 60 s"
-  psql_db "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE datname = '$db' AND state = 'active' AND pid <> pg_backend_pid()" >/dev/null
+  log "cancelling $(psql_db "SELECT count(*) $others") statement(s) still running after 60 s"
+  psql_db "SELECT count(pg_cancel_backend(pid)) $others" >/dev/null
 }
 measure() { # measure <server> <op> <duration> -> RESULT line
   local server="$1" op="$2" url ids="" unit=""
