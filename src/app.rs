@@ -36,6 +36,7 @@ pub struct Application {
     overview: Option<(OverviewJob, Schedule)>,
     router: Router,
     db: DatabaseConnection,
+    batch_db: DatabaseConnection,
     grace: Duration,
     dev_token: Option<Arc<str>>,
 }
@@ -51,6 +52,9 @@ impl Application {
         if config.auto_migrate {
             db::migrate(&db).await.context("applying migrations")?;
         }
+        let batch_db = db::connect_batches(&config, &db)
+            .await
+            .context("connecting the batch pool to the database")?;
         seed_if_empty(&db, &config).await?;
         let dev_token = development_token(&db, &config, &keys).await?;
         let overview = overview_job(&db, &config)?;
@@ -61,6 +65,7 @@ impl Application {
         let config = Arc::new(config);
         let state = AppState {
             db: db.clone(),
+            batch_db: batch_db.clone(),
             schema: graphql::schema::build(db.clone(), config.clone()),
             keys: Arc::new(keys),
             dev_token: dev_token.clone(),
@@ -75,6 +80,7 @@ impl Application {
             overview,
             router: router(state),
             db,
+            batch_db,
             grace: Duration::from_secs(config.shutdown_grace_secs),
             dev_token,
         })
@@ -95,6 +101,11 @@ impl Application {
     /// The database pool the server uses.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// The pool DataLoader batches read through ([`db::connect_batches`]).
+    pub fn batch_db(&self) -> &DatabaseConnection {
+        &self.batch_db
     }
 
     /// The development-mode token, when the server runs in development mode.

@@ -1,20 +1,63 @@
-//! Opening the database pool and applying migrations.
+//! Opening the database pools and applying migrations.
 
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 use crate::config::Config;
 
+/// How long a pooled connection may sit idle before it is checked with a ping on its next use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
+
 /// Connects to the configured database; SQLite files are created when missing.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    open(pool_options(config)).await
+}
+
+/// The pool DataLoader batches read through.
+///
+/// On PostgreSQL this is a second pool of the same size whose sessions always plan prepared
+/// statements generically (`plan_cache_mode = force_generic_plan`). A batch's statement has
+/// the same text in every request, its parent keys being one array parameter, so each
+/// connection plans it once instead of at every execution; planning was more than half of
+/// PostgreSQL's time for a full OKR page. Top-level lists stay on `main` with plans made for
+/// their values: a filtered, related-field sort there ran a hundred times slower with a
+/// generic plan. Its sessions are named `<application name> batches` (`okrs batches` by
+/// default), so `pg_stat_activity` tells the two pools apart. SQLite has no plan modes, and
+/// gets `main` itself.
+pub async fn connect_batches(
+    config: &Config,
+    main: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    if main.get_database_backend() != DbBackend::Postgres {
+        return Ok(main.clone());
+    }
+    let mut options = pool_options(config);
+    options.map_sqlx_postgres_opts(|postgres| {
+        let name = format!(
+            "{} batches",
+            postgres.get_application_name().unwrap_or("okrs")
+        );
+        postgres
+            .application_name(&name)
+            .options([("plan_cache_mode", "force_generic_plan")])
+    });
+    open(options).await
+}
+
+/// The options both pools share.
+fn pool_options(config: &Config) -> ConnectOptions {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.database_max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // Every read takes a connection from the pool; pinging each one first would add a
+        // round trip per statement. Only a connection idle long enough to have been dropped
+        // (by the server, a proxy or a firewall) is checked before use.
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
         .sqlx_logging(false);
     if config.is_sqlite() {
         options.map_sqlx_sqlite_opts(|sqlite| {
@@ -27,6 +70,11 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
                 .pragma("case_sensitive_like", "ON")
         });
     }
+    options
+}
+
+/// Opens a pool that counts its statements towards the current request.
+async fn open(options: ConnectOptions) -> Result<DatabaseConnection, DbErr> {
     let mut db = Database::connect(options).await?;
     crate::query::statements::install(&mut db);
     Ok(db)
@@ -35,4 +83,19 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_idle_connections_are_pinged_before_use() {
+        let options = pool_options(&Config::default());
+        assert!(!options.get_test_before_acquire());
+        assert_eq!(
+            options.get_test_before_acquire_if_idle_for(),
+            Some(IDLE_BEFORE_PING)
+        );
+    }
 }

@@ -15,6 +15,9 @@ use crate::graphql::schema::AppSchema;
 pub struct AppState {
     /// The database pool.
     pub db: DatabaseConnection,
+    /// The pool DataLoader batches read through ([`crate::db::connect_batches`]).
+    #[from_ref(skip)]
+    pub batch_db: DatabaseConnection,
     /// The configuration the server started with.
     pub config: Arc<Config>,
     /// The GraphQL schema with its data.

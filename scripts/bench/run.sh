@@ -99,8 +99,10 @@ wait_for() {
   done
   echo "server for $url did not come up" >&2; return 1
 }
+# Ten PostgreSQL connections each: ours opens two pools of DATABASE_MAX_CONNECTIONS (requests
+# and DataLoader batches), PostGraphile one of --max-pool-size.
 DATABASE_URL="$db_url?sslmode=disable" BIND_ADDR="127.0.0.1:$ours_port" EXPOSE_SQL_STATEMENT_COUNT=true \
-  SEED_DEMO=never GRAPHIQL=false LOG_FILTER=warn taskset -c 0 "$bin" serve >"$work/ours.log" 2>&1 &
+  DATABASE_MAX_CONNECTIONS=5 SEED_DEMO=never GRAPHIQL=false LOG_FILTER=warn taskset -c 0 "$bin" serve >"$work/ours.log" 2>&1 &
 ours_pid=$!; pids+=("$ours_pid")
 (cd "$here" && exec taskset -c 0 node node_modules/postgraphile/cli.js -c "$db_url?sslmode=disable" --schema public \
   --append-plugins postgraphile-plugin-connection-filter,@graphile-contrib/pg-order-by-related \

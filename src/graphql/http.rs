@@ -124,7 +124,7 @@ async fn execute(
     };
     let viewer = viewer(state, headers);
     let counter = StatementCounter::new(state.config.sql_statement_budget);
-    let loaders = Loaders::new(state.db.clone(), counter.clone());
+    let loaders = Loaders::new(state.db.clone(), &state.batch_db, counter.clone());
     let mut request = async_graphql::Request::new(params.query)
         .variables(Variables::from_json(Value::Object(params.variables)))
         .data(viewer)

@@ -329,7 +329,7 @@ impl Loader<i64> for Scores {
 pub struct Loaders {
     /// The instant "now" means for this whole request.
     pub now: DateTime<Utc>,
-    /// The database.
+    /// The database, for top-level reads.
     pub db: DatabaseConnection,
     /// The request's SQL statement counter.
     pub statements: Arc<StatementCounter>,
@@ -402,14 +402,19 @@ loader_for!(objective_assessment::Model, children = child_assessments);
 loader_for!(okr_reflection::Model, children = child_reflections);
 
 impl Loaders {
-    /// Fresh loaders for one request; their batches count towards `statements`.
-    pub fn new(db: DatabaseConnection, statements: Arc<StatementCounter>) -> Self {
+    /// Fresh loaders for one request: top-level reads go to `db`, batches to `batch_db`
+    /// ([`crate::db::connect_batches`]), and all count towards `statements`.
+    pub fn new(
+        db: DatabaseConnection,
+        batch_db: &DatabaseConnection,
+        statements: Arc<StatementCounter>,
+    ) -> Self {
         let now = crate::domain::clock::now();
         macro_rules! by_id {
             () => {
                 batching(
                     ById {
-                        db: db.clone(),
+                        db: batch_db.clone(),
                         now,
                         _row: PhantomData,
                     },
@@ -421,7 +426,7 @@ impl Loaders {
             () => {
                 batching(
                     Children {
-                        db: db.clone(),
+                        db: batch_db.clone(),
                         now,
                         _row: PhantomData,
                     },
@@ -444,14 +449,14 @@ impl Loaders {
             child_reflections: children!(),
             counts: batching(
                 Counts {
-                    db: db.clone(),
+                    db: batch_db.clone(),
                     now,
                 },
                 &statements,
             ),
             scores: batching(
                 Scores {
-                    db: db.clone(),
+                    db: batch_db.clone(),
                     now,
                 },
                 &statements,

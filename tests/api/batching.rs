@@ -1,9 +1,10 @@
 //! The number of SQL statements depends on the query's shape, never on the number of rows.
 
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
 use crate::factories as f;
-use crate::helpers::TestApp;
+use crate::helpers::{Backend, TestApp};
 
 /// The OKR page (api.md "Batching"): an owner's OKRs with cycle, owner, reflection,
 /// objectives, key results, assessment, and both link directions with their owners.
@@ -94,4 +95,48 @@ backend_test! {
         let (_, body) = app.graphql("{ a: __typename b: __typename c: __typename }", json!({}), None).await;
         assert_eq!(crate::helpers::error_code(&body), Some("QUERY_TOO_COMPLEX"));
     }
+}
+
+/// One text value from `sql` on `db`.
+async fn text(db: &sea_orm::DatabaseConnection, sql: &str) -> Option<String> {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()?;
+    row.try_get_by_index(0).unwrap()
+}
+
+/// PostgreSQL only: SQLite has no plan modes, and its batches share the one pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dataloader_batches_read_through_their_own_pool_with_generic_plans() {
+    crate::helpers::run(Backend::Postgres, |app| async move {
+        let owner = owner_with_okrs(&app, 2).await;
+        let (status, body) = app
+            .graphql(
+                OKR_PAGE,
+                json!({ "u": owner }),
+                Some(&app.token_for(&owner)),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+        // The page's batches ran on the batch pool's sessions (keys as one array parameter).
+        let batch_statements = text(
+            &app.db,
+            "SELECT string_agg(query, ' ') FROM pg_stat_activity \
+            WHERE datname = current_database() AND application_name = 'okrs batches'",
+        )
+        .await
+        .unwrap();
+        assert!(batch_statements.contains("= ANY($"), "{batch_statements}");
+        assert_eq!(
+            text(&app.db, "SHOW plan_cache_mode").await.as_deref(),
+            Some("auto")
+        );
+        assert_eq!(
+            text(&app.batch_db, "SHOW plan_cache_mode").await.as_deref(),
+            Some("force_generic_plan")
+        );
+    })
+    .await;
 }

@@ -125,6 +125,8 @@ pub(crate) struct TestApp {
     pub(crate) backend: Backend,
     pub(crate) address: String,
     pub(crate) db: DatabaseConnection,
+    /// The server's pool for DataLoader batches.
+    pub(crate) batch_db: DatabaseConnection,
     pub(crate) client: reqwest::Client,
     pub(crate) config: Config,
     database_url: String,
@@ -161,11 +163,13 @@ impl TestApp {
             .expect("server builds");
         let address = format!("http://{}", app.local_addr());
         let db = app.db().clone();
+        let batch_db = app.batch_db().clone();
         tokio::spawn(app.run_until_stopped());
         Self {
             backend,
             address,
             db,
+            batch_db,
             client: reqwest::Client::new(),
             config,
             database_url: database_url.to_owned(),
