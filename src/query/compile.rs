@@ -305,12 +305,30 @@ impl Compiler {
         alias: &Alias,
         filter: &Filter,
     ) -> Result<Expr, QueryError> {
+        self.filter_joined(def, alias, filter, &[])
+    }
+
+    /// [`Self::filter`] for a row whose to-one relations in `joined` the statement already
+    /// inner-joins, live, under the given aliases (see
+    /// [`crate::query::sort::CompiledOrder::joined_rows`]). A condition on such a relation
+    /// (`okr: {cycle: …}` on objectives sorted by their OKR's `insertedAt`) reads the joined
+    /// row instead of looking the same row up again in a correlated `EXISTS`: the row exists
+    /// and is the only one, so the two agree. PostgreSQL, reading the OKRs in index order,
+    /// then tests each OKR once rather than once per objective (the first page of that list
+    /// at the `large` scale: 215 ms before).
+    pub fn filter_joined(
+        &self,
+        def: &EntityDef,
+        alias: &Alias,
+        filter: &Filter,
+        joined: &[(&'static str, &Alias)],
+    ) -> Result<Expr, QueryError> {
         Ok(match filter {
             Filter::True => Self::always(),
             Filter::False => Self::never(),
-            Filter::And(filters) => self.combine(def, alias, filters, true)?,
-            Filter::Or(filters) => self.combine(def, alias, filters, false)?,
-            Filter::Not(inner) => self.filter(def, alias, inner)?.not(),
+            Filter::And(filters) => self.combine(def, alias, filters, true, joined)?,
+            Filter::Or(filters) => self.combine(def, alias, filters, false, joined)?,
+            Filter::Not(inner) => self.filter_joined(def, alias, inner, joined)?.not(),
             Filter::Field {
                 field,
                 predicate,
@@ -332,7 +350,14 @@ impl Compiler {
                         format!("{} has no relation {relation}", def.name),
                     )
                 })?;
-                self.relation_filter(relation, alias, *quantifier, filter)?
+                let joined_row = joined
+                    .iter()
+                    .find(|(name, _)| *name == relation.name)
+                    .filter(|_| *quantifier == Quantifier::Is);
+                match joined_row {
+                    Some((_, row)) => self.filter(relation.target, row, filter)?,
+                    None => self.relation_filter(relation, alias, *quantifier, filter)?,
+                }
             }
         })
     }
@@ -343,10 +368,13 @@ impl Compiler {
         alias: &Alias,
         filters: &[Filter],
         all: bool,
+        joined: &[(&'static str, &Alias)],
     ) -> Result<Expr, QueryError> {
-        let mut parts = filters.iter().map(|filter| self.filter(def, alias, filter));
+        let mut parts = filters
+            .iter()
+            .map(|filter| self.filter_joined(def, alias, filter, joined));
         let Some(first) = parts.next() else {
-            return self.filter(def, alias, if all { &Filter::True } else { &Filter::False });
+            return Ok(if all { Self::always() } else { Self::never() });
         };
         parts.try_fold(first?, |acc, part| {
             Ok(if all { acc.and(part?) } else { acc.or(part?) })

@@ -350,10 +350,11 @@ pub async fn list<M: Positional>(
     } = plan(&c, def, &t, spec)?;
     let mut select = Query::select();
     rows::select_columns::<M>(&mut select, &t);
+    let joined_rows: Vec<_> = order.joined_rows().collect();
     select
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live_joined(def, &t, &order.joined_parents()))
-        .and_where(c.filter(def, &t, &spec.filter.0)?);
+        .and_where(c.filter_joined(def, &t, &spec.filter.0, &joined_rows)?);
     order.join_into(&mut select);
     if let Some(values) = &win.cursor {
         select.and_where(after_bounded(&c, &order.keys, values));

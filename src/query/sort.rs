@@ -164,11 +164,15 @@ impl CompiledOrder {
     /// The relations of the listed row that an inner join already requires to be live, so
     /// that its liveness rules need not check them again.
     pub fn joined_parents(&self) -> Vec<&'static str> {
+        self.joined_rows().map(|(relation, _)| relation).collect()
+    }
+
+    /// The relations of the listed row that are inner-joined (live), with their aliases.
+    pub fn joined_rows(&self) -> impl Iterator<Item = (&'static str, &Alias)> {
         self.joins
             .iter()
             .filter(|join| join.inner)
-            .filter_map(|join| join.from_row)
-            .collect()
+            .filter_map(|join| join.from_row.map(|relation| (relation, &join.alias)))
     }
 }
 
