@@ -3,6 +3,7 @@
 #
 #   scripts/bench/run.sh [--scale small|medium|large] [--runs 3] [--duration 10s]
 #                        [--connections 16] [--timeout 10s] [--reseed] [--bin target/release/okrs]
+#                        [--explain]
 #
 # Creates (or reuses) the database okrs_bench_<scale> on $PG_BASE (default
 # postgres://postgres@127.0.0.1:5432), migrates and seeds it with `okrs seed --scale`, starts
@@ -14,11 +15,15 @@
 # server's peak RSS (VmHWM). PostgreSQL itself is not pinned. Both servers talk to PostgreSQL
 # without TLS (PostGraphile's default) and log warnings only. A request slower than --timeout
 # counts as a socket error in wrk's RESULT line (printed to stderr for every run).
+# --explain runs no load: it loads PostgreSQL's auto_explain for the benchmark database's
+# sessions, sends each operation once to each server, prints the plans PostgreSQL executed
+# for it (EXPLAIN ANALYZE, read from the server log, which must be a plain file such as
+# Debian's /var/log/postgresql/postgresql-<version>-main.log; PG_LOG overrides), and exits.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin=""
+scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin="" explain=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -28,7 +33,8 @@ while [[ $# -gt 0 ]]; do
     --timeout) timeout="$2"; shift 2 ;;
     --reseed) reseed=1; shift ;;
     --bin) bin="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --explain) explain=1; shift ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +47,7 @@ export JWT_SECRET="${JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}"
 work="$(mktemp -d)"
 pids=()
 cleanup() {
+  [[ $explain -eq 0 ]] || explain_off
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
@@ -88,6 +95,34 @@ psql_db "SELECT id FROM key_results WHERE deleted_at IS NULL ORDER BY id LIMIT 2
 from="$(psql_db "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 2 LIMIT 1")"
 to="$(psql_db "SELECT to_char(ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 5 LIMIT 1")"
 token="$("$bin" token "$admin_id" --ttl-hours 6)"
+
+# Plans (--explain): auto_explain in every new session of the benchmark database.
+explain_settings=(session_preload_libraries auto_explain.log_min_duration auto_explain.log_analyze
+  auto_explain.log_buffers auto_explain.log_timing auto_explain.log_nested_statements)
+explain_on() {
+  psql "$pg_base/postgres" -v ON_ERROR_STOP=1 -q \
+    -c "ALTER DATABASE \"$db\" SET session_preload_libraries = 'auto_explain'" \
+    -c "ALTER DATABASE \"$db\" SET auto_explain.log_min_duration = 0" \
+    -c "ALTER DATABASE \"$db\" SET auto_explain.log_analyze = on" \
+    -c "ALTER DATABASE \"$db\" SET auto_explain.log_buffers = on" \
+    -c "ALTER DATABASE \"$db\" SET auto_explain.log_timing = on" \
+    -c "ALTER DATABASE \"$db\" SET auto_explain.log_nested_statements = on"
+}
+explain_off() {
+  local setting
+  for setting in "${explain_settings[@]}"; do
+    psql "$pg_base/postgres" -q -c "ALTER DATABASE \"$db\" RESET $setting" || true
+  done
+}
+pg_log="${PG_LOG:-$(ls -t /var/log/postgresql/postgresql-*-main.log 2>/dev/null | head -1)}"
+if [[ $explain -eq 1 ]]; then
+  [[ -r "$pg_log" ]] || { echo "--explain: no readable PostgreSQL log (set PG_LOG)" >&2; exit 2; }
+  explain_on
+fi
+log_size() { stat -c %s "$pg_log"; }
+plans_since() { # plans_since <byte offset>: the auto_explain entries logged after it
+  tail -c +"$(( $1 + 1 ))" "$pg_log" | awk '/ LOG:  duration: .* plan:$/ {on=1} / (LOG|ERROR|STATEMENT|DETAIL):  / && !/ plan:$/ {on=0} on'
+}
 
 # Servers.
 wait_for() {
@@ -147,7 +182,11 @@ for op in "${ops[@]}"; do
     [[ $server == ours ]] && url="$ours_url" tok="$token" || url="$peer_url" tok=""
     sed "s/__ID__/$(head -1 "$work/kr-ids")/; s/__MID__/$([[ $server == ours ]] && echo 0.35 || echo 350000000)/" \
       "$work/$server-$op.json" >"$work/check.json"
+    offset="$([[ $explain -eq 1 ]] && log_size || echo 0)"
     response="$(post "$url" "$work/check.json" "$tok")" || { echo "$server $op: HTTP error" >&2; exit 1; }
+    if [[ $explain -eq 1 ]]; then
+      printf '\n### %s %s (%s)\n\n```\n%s\n```\n' "$server" "${op^^}" "$scale" "$(plans_since "$offset")"
+    fi
     if jq -e '.errors' <<<"$response" >/dev/null; then
       echo "$server $op answered with errors: $(jq -c .errors <<<"$response")" >&2; exit 1
     fi
@@ -155,6 +194,8 @@ for op in "${ops[@]}"; do
     [[ $server == ours ]] && statements[$op]="$(jq '.extensions.sqlStatements' <<<"$response")"
   done
 done
+
+[[ $explain -eq 0 ]] || exit 0
 
 # Load.
 # A client that gives up on a request (wrk's --timeout) leaves its statement running in

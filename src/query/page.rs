@@ -416,10 +416,11 @@ fn children_select<M: Positional>(
     c.join_parents(&mut select, t, &live_parents);
     rows::select_columns::<M>(&mut select, t);
     let parent = c.parent_key(relation, t);
+    let joined_rows: Vec<_> = order.joined_rows().collect();
     select
         .expr_as(parent.clone(), Alias::new("__parent"))
         .and_where(one_of(c, parent, parents))
-        .and_where(c.filter(relation.target, t, filter)?);
+        .and_where(c.filter_joined(relation.target, t, filter, &joined_rows)?);
     order.join_into(&mut select);
     Ok(select)
 }

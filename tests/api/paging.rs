@@ -174,3 +174,41 @@ backend_test! {
         assert_eq!(ids(&okrs["okrs"]), vec![s(okr_late.id), s(okr_early.id)]);
     }
 }
+
+backend_test! {
+    async fn a_nested_list_filters_on_the_to_one_relation_its_sort_joins(app) {
+        // Two owners, so one batch pages both; each has an OKR in an old, a recent and a
+        // current cycle, and a deleted one in the current cycle.
+        let db = &app.db;
+        let owners = [f::user(db).await, f::user(db).await];
+        let old = f::cycle_between(db, &owners[0].id, -400, -300).await.unwrap();
+        let recent = f::cycle_between(db, &owners[0].id, -100, -20).await.unwrap();
+        let current = f::cycle_between(db, &owners[0].id, -10, 80).await.unwrap();
+        // Per owner: the OKRs since 200 days ago, newest cycle first, and the older one.
+        let mut expected = std::collections::HashMap::new();
+        for owner in &owners {
+            let okr = |cycle: i64, deleted: bool| f::okr(db, cycle, Some(&owner.id), None, deleted);
+            let in_old = okr(old.id, false).await.unwrap();
+            let in_recent = okr(recent.id, false).await.unwrap();
+            let in_current = okr(current.id, false).await.unwrap();
+            okr(current.id, true).await.unwrap();
+            let newer = vec![in_current.id.to_string(), in_recent.id.to_string()];
+            expected.insert(owner.id.clone(), (newer, vec![in_old.id.to_string()]));
+        }
+        let since = (chrono::Utc::now() - chrono::Duration::days(200)).to_rfc3339();
+        let query = "query($ids: [ID!], $since: DateTime) {
+          users(where: {id: {in: $ids}}) { nodes { id
+            newer: okrs(where: {cycle: {startsAt: {gte: $since}}}, orderBy: [{cycle: {startsAt: DESC}}]) { nodes { id } }
+            older: okrs(where: {not: {cycle: {startsAt: {gte: $since}}}}, orderBy: [{cycle: {startsAt: DESC}}]) { nodes { id } }
+          } } }";
+        let variables = json!({ "ids": [&owners[0].id, &owners[1].id], "since": since });
+        let data = app.data(&app.token_for(&owners[0].id), query, variables).await;
+        let nodes = data["users"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 2);
+        for node in nodes {
+            let (newer, older) = &expected[node["id"].as_str().unwrap()];
+            assert_eq!(&ids(&node["newer"]), newer, "{node}");
+            assert_eq!(&ids(&node["older"]), older, "{node}");
+        }
+    }
+}
