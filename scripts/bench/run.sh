@@ -3,7 +3,7 @@
 #
 #   scripts/bench/run.sh [--scale small|medium|large] [--runs 3] [--duration 10s]
 #                        [--connections 16] [--timeout 10s] [--reseed] [--bin target/release/okrs]
-#                        [--explain]
+#                        [--ops q1,q2,q3,q4,m1] [--explain]
 #
 # Creates (or reuses) the database okrs_bench_<scale> on $PG_BASE (default
 # postgres://postgres@127.0.0.1:5432), migrates and seeds it with `okrs seed --scale`, starts
@@ -24,6 +24,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin="" explain=0
+ops=(q1 q2 q3 q4 m1)
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -34,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --reseed) reseed=1; shift ;;
     --bin) bin="$2"; shift 2 ;;
     --explain) explain=1; shift ;;
+    --ops) IFS=, read -r -a ops <<<"$2"; shift 2 ;;
     -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -175,7 +177,6 @@ for server in ours postgraphile; do
   body "$server" m1 '{"id":"__ID__","mid":"__MID__"}' >"$work/$server-m1.json"
 done
 
-ops=(q1 q2 q3 q4 m1)
 declare -A statements size
 for op in "${ops[@]}"; do
   for server in ours postgraphile; do
