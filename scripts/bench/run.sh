@@ -99,21 +99,19 @@ to="$(psql_db "SELECT to_char(ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:M
 token="$("$bin" token "$admin_id" --ttl-hours 6)"
 
 # Plans (--explain): auto_explain in every new session of the benchmark database.
-explain_settings=(session_preload_libraries auto_explain.log_min_duration auto_explain.log_analyze
-  auto_explain.log_buffers auto_explain.log_timing auto_explain.log_nested_statements)
+explain_settings=("session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = 0"
+  "auto_explain.log_analyze = on" "auto_explain.log_buffers = on" "auto_explain.log_timing = on"
+  "auto_explain.log_nested_statements = on")
 explain_on() {
-  psql "$pg_base/postgres" -v ON_ERROR_STOP=1 -q \
-    -c "ALTER DATABASE \"$db\" SET session_preload_libraries = 'auto_explain'" \
-    -c "ALTER DATABASE \"$db\" SET auto_explain.log_min_duration = 0" \
-    -c "ALTER DATABASE \"$db\" SET auto_explain.log_analyze = on" \
-    -c "ALTER DATABASE \"$db\" SET auto_explain.log_buffers = on" \
-    -c "ALTER DATABASE \"$db\" SET auto_explain.log_timing = on" \
-    -c "ALTER DATABASE \"$db\" SET auto_explain.log_nested_statements = on"
+  local setting
+  for setting in "${explain_settings[@]}"; do
+    psql "$pg_base/postgres" -v ON_ERROR_STOP=1 -q -c "ALTER DATABASE \"$db\" SET $setting"
+  done
 }
 explain_off() {
   local setting
   for setting in "${explain_settings[@]}"; do
-    psql "$pg_base/postgres" -q -c "ALTER DATABASE \"$db\" RESET $setting" || true
+    psql "$pg_base/postgres" -q -c "ALTER DATABASE \"$db\" RESET ${setting%% =*}" || true
   done
 }
 pg_log="${PG_LOG:-$(ls -t /var/log/postgresql/postgresql-*-main.log 2>/dev/null | head -1)}"

@@ -350,11 +350,10 @@ pub async fn list<M: Positional>(
     } = plan(&c, def, &t, spec)?;
     let mut select = Query::select();
     rows::select_columns::<M>(&mut select, &t);
-    let joined_rows: Vec<_> = order.joined_rows().collect();
     select
         .from_as(Alias::new(def.table), t.clone())
         .and_where(c.live_joined(def, &t, &order.joined_parents()))
-        .and_where(c.filter_joined(def, &t, &spec.filter.0, &joined_rows)?);
+        .and_where(ordered_filter(&c, def, &t, &spec.filter.0, &order)?);
     order.join_into(&mut select);
     if let Some(values) = &win.cursor {
         select.and_where(after_bounded(&c, &order.keys, values));
@@ -372,6 +371,19 @@ pub async fn list<M: Positional>(
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
     Ok(finish(rows, &win, &signature))
+}
+
+/// Compiles `filter` over the listed row at `t`, reading a condition on a to-one relation
+/// that `order` inner-joins from the joined row (see [`Compiler::filter_joined`]).
+fn ordered_filter(
+    c: &Compiler,
+    def: &EntityDef,
+    t: &Alias,
+    filter: &Filter,
+    order: &CompiledOrder,
+) -> Result<Expr, QueryError> {
+    let joined_rows: Vec<_> = order.joined_rows().collect();
+    c.filter_joined(def, t, filter, &joined_rows)
 }
 
 /// How many live rows of `def` match `filter`.
@@ -416,11 +428,10 @@ fn children_select<M: Positional>(
     c.join_parents(&mut select, t, &live_parents);
     rows::select_columns::<M>(&mut select, t);
     let parent = c.parent_key(relation, t);
-    let joined_rows: Vec<_> = order.joined_rows().collect();
     select
         .expr_as(parent.clone(), Alias::new("__parent"))
         .and_where(one_of(c, parent, parents))
-        .and_where(c.filter_joined(relation.target, t, filter, &joined_rows)?);
+        .and_where(ordered_filter(c, relation.target, t, filter, order)?);
     order.join_into(&mut select);
     Ok(select)
 }
