@@ -72,6 +72,7 @@ impl Application {
             documents: Arc::new(DocumentCache::new(DocumentLimits {
                 aliases: config.query_alias_limit,
                 depth: config.query_depth_limit,
+                shape: config.shape_limits(),
             })),
             config: config.clone(),
         };

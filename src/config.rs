@@ -131,6 +131,21 @@ pub struct Config {
     /// Most aliased fields in one GraphQL document.
     #[arg(long, env = "QUERY_ALIAS_LIMIT", default_value_t = 50)]
     pub query_alias_limit: usize,
+    /// Deepest nesting of brackets in a GraphQL document, and of values in `variables`.
+    #[arg(long, env = "QUERY_NESTING_LIMIT", default_value_t = 64)]
+    pub query_nesting_limit: usize,
+    /// Most items in one list value of a GraphQL request.
+    #[arg(long, env = "INPUT_LIST_LIMIT", default_value_t = 1_000)]
+    pub input_list_limit: usize,
+    /// Most conditions (comparisons, relations, `and`/`or`/`not`) in one `where` or SCIM filter.
+    #[arg(long, env = "FILTER_TERM_LIMIT", default_value_t = 200)]
+    pub filter_term_limit: usize,
+    /// Most values (including `in`/`notIn` items) in one `where` or SCIM filter.
+    #[arg(long, env = "FILTER_VALUE_LIMIT", default_value_t = 5_000)]
+    pub filter_value_limit: usize,
+    /// Most keys in one `orderBy`.
+    #[arg(long, env = "SORT_KEY_LIMIT", default_value_t = 10)]
+    pub sort_key_limit: usize,
     /// Most SQL statements one GraphQL request may run.
     #[arg(long, env = "SQL_STATEMENT_BUDGET", default_value_t = 200)]
     pub sql_statement_budget: usize,
@@ -208,6 +223,23 @@ impl Config {
         self.database_url.starts_with("sqlite:")
     }
 
+    /// The ceilings on a GraphQL request's nesting and list sizes.
+    pub fn shape_limits(&self) -> crate::graphql::input_shape::ShapeLimits {
+        crate::graphql::input_shape::ShapeLimits {
+            nesting: self.query_nesting_limit,
+            list_items: self.input_list_limit,
+        }
+    }
+
+    /// The ceilings on one filter and sort, for GraphQL and SCIM alike.
+    pub fn filter_limits(&self) -> crate::query::filter::FilterLimits {
+        crate::query::filter::FilterLimits {
+            terms: self.filter_term_limit,
+            values: self.filter_value_limit,
+            sort_keys: self.sort_key_limit,
+        }
+    }
+
     /// The per-request time limit.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
@@ -235,6 +267,11 @@ impl Default for Config {
             query_depth_limit: 12,
             query_complexity_limit: 10_000,
             query_alias_limit: 50,
+            query_nesting_limit: 64,
+            input_list_limit: 1_000,
+            filter_term_limit: 200,
+            filter_value_limit: 5_000,
+            sort_key_limit: 10,
             sql_statement_budget: 200,
             expose_sql_statement_count: false,
             request_body_limit: 1024 * 1024,
@@ -291,6 +328,8 @@ mod tests {
             default.query_complexity_limit
         );
         assert_eq!(parsed.request_body_limit, default.request_body_limit);
+        assert_eq!(parsed.shape_limits(), default.shape_limits());
+        assert_eq!(parsed.filter_limits(), default.filter_limits());
         assert_eq!(parsed.admin_role, default.admin_role);
         assert_eq!(parsed.graphiql_assets_dir, default.graphiql_assets_dir);
     }

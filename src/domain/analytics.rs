@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use entity::analytics_event;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
-use crate::domain::changeset::{Changeset, Code};
+use crate::domain::changeset::Changeset;
 use crate::domain::okrs::OwnerRef;
 use crate::domain::{clock, store, users};
 use crate::error::DomainError;
@@ -152,13 +152,7 @@ pub async fn record_okr_view(
     let mut cs = Changeset::new();
     let (owner_type, owner_id) = match owner {
         OwnerRef::User(id) => {
-            let found = users::find(db, id).await?;
-            cs.check(
-                found.is_some(),
-                "owner.userId",
-                Code::NotFound,
-                "does not exist",
-            );
+            users::lookup(db, &mut cs, "owner.userId", id).await?;
             ("user", id.clone())
         }
         OwnerRef::Group(raw) => {

@@ -11,7 +11,7 @@ use sea_orm::{
 use crate::domain::changeset::{Changeset, Code, NAME_MAX, UserError};
 use crate::domain::objectives::{Target, retire};
 use crate::domain::policy::{self, Actor};
-use crate::domain::store::{self, Change};
+use crate::domain::store::{self, Change, Lock};
 use crate::domain::{rows, slug, users};
 use crate::error::DomainError;
 
@@ -181,9 +181,12 @@ async fn membership(
     let txn = store::begin(db).await?;
     let mut cs = Changeset::new();
     let group_id = cs.id("groupId", &pair.group_id);
-    let group = store::lookup::<group::Entity>(&txn, &mut cs, "groupId", group_id).await?;
-    let user = users::find(&txn, &pair.user_id).await?;
-    cs.check(user.is_some(), "userId", Code::NotFound, "does not exist");
+    // Exclusive: concurrent adds of one pair queue here, so the second finds the first's
+    // membership and leaves it as it is (adding a member is idempotent).
+    let group =
+        store::lookup_locked::<group::Entity>(&txn, &mut cs, "groupId", group_id, Lock::Exclusive)
+            .await?;
+    users::lookup(&txn, &mut cs, "userId", &pair.user_id).await?;
     let group = cs.finish(group)?;
     let existing = live_membership(&txn, group.id, &pair.user_id).await?;
     Ok((txn, group, existing))

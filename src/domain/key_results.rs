@@ -11,7 +11,7 @@ use crate::domain::objectives::{Target, cancel_changes, retire};
 use crate::domain::okrs;
 use crate::domain::policy::Actor;
 use crate::domain::rows;
-use crate::domain::store::{self, Change};
+use crate::domain::store::{self, Change, Lock};
 use crate::error::DomainError;
 
 /// The fields a new key result is made of (also the items of "create objective").
@@ -79,8 +79,15 @@ pub async fn create(
 ) -> Result<key_result::Model, DomainError> {
     let txn = store::begin(db).await?;
     let mut cs = Changeset::new();
-    let objective =
-        okrs::writable_objective(&txn, actor, &mut cs, "objectiveId", &input.objective_id).await?;
+    let objective = okrs::writable_objective(
+        &txn,
+        actor,
+        &mut cs,
+        "objectiveId",
+        &input.objective_id,
+        Lock::Share,
+    )
+    .await?;
     let draft = cast(&mut cs, &input.fields);
     let draft = cs.finish(draft.zip(objective))?;
     let created = draft.0.insert(&txn, draft.1.id).await?;
@@ -161,10 +168,12 @@ async fn writable(
     actor: &Actor,
     target: &Target,
 ) -> Result<key_result::Model, DomainError> {
-    let current = store::require::<key_result::Entity>(db, &target.id).await?;
+    let found = store::peek::<key_result::Entity>(db, &target.id).await?;
     let mut cs = Changeset::new();
-    okrs::writable_objective(db, actor, &mut cs, "id", &current.objective_id.to_string()).await?;
+    let parent = found.objective_id.to_string();
+    okrs::writable_objective(db, actor, &mut cs, "id", &parent, Lock::Share).await?;
     cs.finish(Some(()))?;
+    let current = store::relock::<key_result::Entity>(db, found.id).await?;
     store::expect_version(current.version, target.expected_version)?;
     Ok(current)
 }

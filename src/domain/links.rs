@@ -15,6 +15,7 @@ use sea_orm::{
 use crate::domain::changeset::{Changeset, Code, UserError, on_constraint};
 use crate::domain::objectives::retire;
 use crate::domain::policy::Actor;
+use crate::domain::store::Lock;
 use crate::domain::{okrs, rows, store};
 use crate::error::DomainError;
 
@@ -81,8 +82,15 @@ async fn objectives(
     pair: &LinkPair,
 ) -> Result<(i64, i64), DomainError> {
     let mut cs = Changeset::new();
-    let source =
-        okrs::writable_objective(db, actor, &mut cs, SOURCE, &pair.source_objective_id).await?;
+    let source = okrs::writable_objective(
+        db,
+        actor,
+        &mut cs,
+        SOURCE,
+        &pair.source_objective_id,
+        Lock::Share,
+    )
+    .await?;
     let target_id = cs.id(TARGET, &pair.linked_to_objective_id);
     let target = store::lookup::<objective::Entity>(db, &mut cs, TARGET, target_id).await?;
     cs.finish(source.zip(target).map(|(s, t)| (s.id, t.id)))

@@ -9,6 +9,7 @@ pub mod cycles;
 pub mod demo;
 pub mod directory;
 pub mod groups;
+pub mod ids;
 pub mod key_results;
 pub mod links;
 pub mod objectives;

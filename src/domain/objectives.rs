@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::domain::changeset::{CONTENT_MAX, Changeset, on_constraint};
 use crate::domain::key_results::{self, KeyResultFields};
 use crate::domain::policy::Actor;
-use crate::domain::store::{self, Change, Tracked};
+use crate::domain::store::{self, Change, Lock, Tracked};
 use crate::domain::{clock, okrs, rows};
 use crate::error::DomainError;
 
@@ -179,7 +179,8 @@ async fn writable(
     target: &Target,
 ) -> Result<objective::Model, DomainError> {
     let mut cs = Changeset::new();
-    let current = okrs::writable_objective(db, actor, &mut cs, "id", &target.id).await?;
+    let current =
+        okrs::writable_objective(db, actor, &mut cs, "id", &target.id, Lock::Exclusive).await?;
     let current = cs.finish(current)?;
     store::expect_version(current.version, target.expected_version)?;
     Ok(current)

@@ -1,14 +1,15 @@
 //! The OKRs context: creating an OKR for an owner and a cycle (domain.md §3.1 with
 //! decisions.md 8), and finding the OKR that owns a row.
 
-use entity::{cycle, group, objective, okr, user};
+use entity::{cycle, group, objective, okr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
 use crate::domain::changeset::{Changeset, Code, UserError, on_constraint};
 use crate::domain::policy::{self, Actor};
-use crate::domain::{rows, store};
+use crate::domain::store::Lock;
+use crate::domain::{rows, store, users};
 use crate::error::DomainError;
 
 /// Who owns an OKR, by id as the client sent it.
@@ -41,13 +42,7 @@ pub async fn create(
     store::lookup::<cycle::Entity>(&txn, &mut cs, "cycleId", cycle_id).await?;
     let (user_id, group_id) = match &input.owner {
         OwnerRef::User(id) => {
-            let found = user::Entity::find_by_id(id.clone()).one(&txn).await?;
-            cs.check(
-                found.is_some(),
-                "owner.userId",
-                Code::NotFound,
-                "does not exist",
-            );
+            users::lookup(&txn, &mut cs, "owner.userId", id).await?;
             (Some(id.as_str()), None)
         }
         OwnerRef::Group(raw) => {
@@ -122,17 +117,19 @@ pub async fn writable_okr(
     Ok(okr)
 }
 
-/// Writing under an objective: the live objective `raw_id` names (or `NotFound` at
-/// `field`), with `Forbidden` recorded at `field` unless `actor` may write to its OKR.
+/// Writing to or under an objective: the live objective `raw_id` names, locked as `lock`
+/// says (or `NotFound` at `field`), with `Forbidden` recorded at `field` unless `actor` may
+/// write to its OKR.
 pub async fn writable_objective(
     db: &impl ConnectionTrait,
     actor: &Actor,
     cs: &mut Changeset,
     field: &str,
     raw_id: &str,
+    lock: Lock,
 ) -> Result<Option<objective::Model>, DomainError> {
     let id = cs.id(field, raw_id);
-    let objective = store::lookup::<objective::Entity>(db, cs, field, id).await?;
+    let objective = store::lookup_locked::<objective::Entity>(db, cs, field, id, lock).await?;
     if let Some(objective) = &objective {
         let okr = of_objective(db, objective).await?;
         authorize(db, actor, cs, field, &okr).await?;

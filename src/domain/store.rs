@@ -7,8 +7,9 @@
 //! concurrent writers queue on `busy_timeout` instead of failing when they try to upgrade a
 //! stale read snapshot. That also makes every check-then-insert (cycle detection, one live
 //! assessment) atomic on SQLite. On PostgreSQL the transaction is `READ COMMITTED`; races are
-//! closed by the guarded updates, the unique indexes (mapped to `AlreadyExists`) and, for
-//! links, a transaction-level advisory lock ([`lock_link_graph`]).
+//! closed by row locks taken top-down ([`Lock`]), the guarded updates, the unique indexes
+//! (mapped to `AlreadyExists`) and, for links, a transaction-level advisory lock
+//! ([`lock_link_graph`]).
 
 use chrono::{DateTime, Utc};
 use entity::{
@@ -18,7 +19,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::domain::changeset::{Changeset, Code, UserError};
@@ -104,40 +105,114 @@ pub fn live<E: Tracked>() -> sea_orm::Condition {
     }
 }
 
+/// How a write transaction locks a row it reads, until it ends. PostgreSQL only: SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers, and sea-query leaves the clause out there.
+///
+/// The rule that keeps writers free of deadlocks: lock from the top of the tree down (an
+/// OKR, then an objective, then what hangs under it), a parent with [`Lock::Share`] when
+/// writing under it, and the row a write changes or deletes with [`Lock::Exclusive`].
+/// A child created under a parent therefore waits for a concurrent delete of that parent to
+/// commit and then finds it gone, and a delete waits for children being created to commit and
+/// then deletes them too (decisions.md 27).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// A plain read (`SELECT`).
+    None,
+    /// `FOR SHARE`: the parent of a row being written; many writers may hold it at once.
+    Share,
+    /// `FOR UPDATE`: the row being changed or deleted.
+    Exclusive,
+}
+
 /// The live row with this id.
 pub async fn find_live<E: Tracked>(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<Option<E::Model>, DomainError> {
+    find_locked::<E>(db, id, Lock::None).await
+}
+
+/// The live row with this id, locked as `lock` says.
+pub async fn find_locked<E: Tracked>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    lock: Lock,
+) -> Result<Option<E::Model>, DomainError> {
     let select = E::find().filter(E::id_col().eq(id)).filter(live::<E>());
+    let select = match lock {
+        Lock::None => select,
+        Lock::Share => select.lock_shared(),
+        Lock::Exclusive => select.lock_exclusive(),
+    };
     Ok(select.one(db).await?)
 }
 
-/// The live row `id` names, or a `NotFound` error at `field` in `cs` (nothing when the id
-/// could not be parsed: that error is already recorded).
+/// The live row `id` names, share-locked as the parent of a write, or a `NotFound` error at
+/// `field` in `cs` (nothing when the id could not be parsed: that error is already recorded).
 pub async fn lookup<E: Tracked>(
     db: &impl ConnectionTrait,
     cs: &mut Changeset,
     field: &str,
     id: Option<i64>,
 ) -> Result<Option<E::Model>, DomainError> {
+    lookup_locked::<E>(db, cs, field, id, Lock::Share).await
+}
+
+/// [`lookup`] with the given lock.
+pub async fn lookup_locked<E: Tracked>(
+    db: &impl ConnectionTrait,
+    cs: &mut Changeset,
+    field: &str,
+    id: Option<i64>,
+    lock: Lock,
+) -> Result<Option<E::Model>, DomainError> {
     let Some(id) = id else { return Ok(None) };
-    let row = find_live::<E>(db, id).await?;
+    let row = find_locked::<E>(db, id, lock).await?;
     if row.is_none() {
         cs.add(field, Code::NotFound, "does not exist");
     }
     Ok(row)
 }
 
-/// The live row `raw_id` names, or a `NotFound` user error at `id`.
+/// The live row `raw_id` names, exclusively locked for a change, or a `NotFound` user error
+/// at `id`. Use it only for a row whose parents need no lock (see [`Lock`]); otherwise read
+/// with [`peek`], lock the parents, then [`relock`].
 pub async fn require<E: Tracked>(
     db: &impl ConnectionTrait,
     raw_id: &str,
 ) -> Result<E::Model, DomainError> {
+    require_locked::<E>(db, raw_id, Lock::Exclusive).await
+}
+
+/// The live row `raw_id` names, unlocked: to find its parents before locking them.
+pub async fn peek<E: Tracked>(
+    db: &impl ConnectionTrait,
+    raw_id: &str,
+) -> Result<E::Model, DomainError> {
+    require_locked::<E>(db, raw_id, Lock::None).await
+}
+
+async fn require_locked<E: Tracked>(
+    db: &impl ConnectionTrait,
+    raw_id: &str,
+    lock: Lock,
+) -> Result<E::Model, DomainError> {
     let mut cs = Changeset::new();
     let id = cs.id("id", raw_id);
-    let row = lookup::<E>(db, &mut cs, "id", id).await?;
+    let row = lookup_locked::<E>(db, &mut cs, "id", id, lock).await?;
     cs.finish(row)
+}
+
+/// The row `id` again, exclusively locked, as it is now (its parents are locked by then);
+/// `NotFound` at `id` if it went away meanwhile.
+pub async fn relock<E: Tracked>(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<E::Model, DomainError> {
+    match find_locked::<E>(db, id, Lock::Exclusive).await? {
+        Some(row) => Ok(row),
+        None => UserError::fail(&["id"], Code::NotFound, "does not exist"),
+    }
 }
 
 /// `Stale` unless the caller's expected version (if any) is the stored one.

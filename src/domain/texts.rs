@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::domain::changeset::{Changeset, Code, TEXT_MAX, UserError, on_constraint};
 use crate::domain::objectives::{Target, retire};
 use crate::domain::policy::Actor;
-use crate::domain::store::{self, Tracked};
+use crate::domain::store::{self, Lock, Tracked};
 use crate::domain::{okrs, rows};
 use crate::error::DomainError;
 
@@ -170,12 +170,13 @@ async fn writable<E: TextRow>(
     actor: &Actor,
     target: &Target,
 ) -> Result<(i64, E::Model), DomainError> {
-    let current = store::require::<E>(db, &target.id).await?;
+    let found = store::peek::<E>(db, &target.id).await?;
     let mut cs = Changeset::new();
-    let parent = E::parent_of(&current).to_string();
+    let parent = E::parent_of(&found).to_string();
     writable_parent::<E>(db, actor, &mut cs, "id", &parent).await?;
     let id = cs.id("id", &target.id);
     let id = cs.finish(id)?;
+    let current = store::relock::<E>(db, id).await?;
     store::expect_version(E::version_of(&current), target.expected_version)?;
     Ok((id, current))
 }
@@ -189,7 +190,7 @@ async fn writable_parent<E: TextRow>(
     raw_id: &str,
 ) -> Result<Option<i64>, DomainError> {
     if E::UNDER_OBJECTIVE {
-        let objective = okrs::writable_objective(db, actor, cs, field, raw_id).await?;
+        let objective = okrs::writable_objective(db, actor, cs, field, raw_id, Lock::Share).await?;
         return Ok(objective.map(|o| o.id));
     }
     let okr = okrs::writable_okr(db, actor, cs, field, raw_id).await?;

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::domain::changeset::{Changeset, Code};
 use crate::domain::{clock, slug};
 use crate::error::DomainError;
 use crate::query::entities;
@@ -115,6 +116,22 @@ pub async fn find(
     user_id: &str,
 ) -> Result<Option<user::Model>, DomainError> {
     Ok(user::Entity::find_by_id(user_id.to_owned()).one(db).await?)
+}
+
+/// The user `raw` names, for an input field: a malformed id is `Invalid`, an unknown one
+/// `NotFound` (both recorded in `cs`); the id is never sent to the database unless canonical.
+pub async fn lookup(
+    db: &impl ConnectionTrait,
+    cs: &mut Changeset,
+    field: &str,
+    raw: &str,
+) -> Result<Option<user::Model>, DomainError> {
+    let Some(id) = cs.user_id(field, raw) else {
+        return Ok(None);
+    };
+    let found = find(db, id).await?;
+    cs.check(found.is_some(), field, Code::NotFound, "does not exist");
+    Ok(found)
 }
 
 /// The user's roles, as stored.

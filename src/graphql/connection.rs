@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use async_graphql::{Context, SimpleObject};
 
+use crate::config::Config;
+use crate::error::DomainError;
 use crate::graphql::context::loaders;
-use crate::graphql::errors::{IntoGraphql, shared};
+use crate::graphql::errors::{IntoGraphql, internal, shared};
 use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row};
+use crate::query::QueryError;
 use crate::query::def::EntityDef;
 use crate::query::entities::default_sort;
 use crate::query::filter::Filter;
@@ -81,12 +84,38 @@ impl Total {
     }
 }
 
-fn spec(def: &EntityDef, filter: Filter, sort: Option<Vec<SortKey>>, page: PageArgs) -> ListSpec {
-    ListSpec {
+/// A list's filter, sort and page, once the filter and sort are checked against the limits.
+fn spec(
+    ctx: &Context<'_>,
+    def: &EntityDef,
+    filter: Filter,
+    sort: Option<Vec<SortKey>>,
+    page: PageArgs,
+) -> async_graphql::Result<ListSpec> {
+    let limits = ctx
+        .data::<Arc<Config>>()
+        .map_err(|_| internal("configuration missing from schema data"))?
+        .filter_limits();
+    filter
+        .check(&limits)
+        .map_err(|refusal| QueryError::bad_input("where", refusal.to_string()))
+        .map_err(DomainError::from)
+        .gql()?;
+    if let Some(sort) = &sort
+        && sort.len() > limits.sort_keys
+    {
+        let message = format!(
+            "orderBy has {} keys; SORT_KEY_LIMIT allows {}",
+            sort.len(),
+            limits.sort_keys
+        );
+        return Err(DomainError::from(QueryError::bad_input("orderBy", message))).gql();
+    }
+    Ok(ListSpec {
         filter: FilterKey::new(filter),
         sort: sort.unwrap_or_else(|| default_sort(def)),
         page,
-    }
+    })
 }
 
 /// A page of a root list.
@@ -97,7 +126,7 @@ pub async fn root_page<M: Row>(
     page_args: PageArgs,
 ) -> async_graphql::Result<(Page<M>, Total)> {
     let loaders = loaders(ctx)?;
-    let spec = spec(M::DEF, filter, sort, page_args);
+    let spec = spec(ctx, M::DEF, filter, sort, page_args)?;
     let page = page::list::<M>(&loaders.db, M::DEF, &spec, loaders.now)
         .await
         .gql()?;
@@ -125,7 +154,7 @@ where
 {
     let loaders = loaders(ctx)?;
     let relation = RelationRef::of(owner, relation).gql()?;
-    let spec = Arc::new(spec(M::DEF, filter, sort, page_args));
+    let spec = Arc::new(spec(ctx, M::DEF, filter, sort, page_args)?);
     let page = loaders
         .page::<M>(relation, spec.clone(), parent.clone())
         .await

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::ExecutableDocument;
 
+use crate::graphql::input_shape;
 use crate::graphql::limits::{self, DocumentLimits, LimitExceeded};
 
 /// The most documents kept.
@@ -51,12 +52,16 @@ impl DocumentCache {
         if let Some(prepared) = self.lock().get(query) {
             return prepared.clone();
         }
-        let prepared = match async_graphql::parser::parse_query(query) {
-            Err(_) => return Prepared::Unparsable,
-            Ok(document) => match limits::check_document(&document, self.limits) {
-                Ok(()) => Prepared::Ready(Arc::new(document)),
-                Err(refusal) => Prepared::Refused(refusal),
-            },
+        let prepared = if let Err(refusal) = input_shape::check_text(query, self.limits.shape) {
+            Prepared::Refused(refusal.into())
+        } else {
+            match async_graphql::parser::parse_query(query) {
+                Err(_) => return Prepared::Unparsable,
+                Ok(document) => match limits::check_document(&document, self.limits) {
+                    Ok(()) => Prepared::Ready(Arc::new(document)),
+                    Err(refusal) => Prepared::Refused(refusal),
+                },
+            }
         };
         if query.len() <= LONGEST_KEPT {
             let mut entries = self.lock();
@@ -83,6 +88,10 @@ mod tests {
     const LIMITS: DocumentLimits = DocumentLimits {
         aliases: 2,
         depth: 3,
+        shape: input_shape::ShapeLimits {
+            nesting: 8,
+            list_items: 100,
+        },
     };
 
     #[test]
@@ -110,6 +119,11 @@ mod tests {
         ));
         assert!(matches!(cache.prepare("{ a {"), Prepared::Unparsable));
         assert!(matches!(cache.prepare("{ a {"), Prepared::Unparsable));
+        let deep = format!("{{ a(w: {}) }}", "[".repeat(100_000));
+        assert!(matches!(
+            cache.prepare(&deep),
+            Prepared::Refused(LimitExceeded::Shape(_))
+        ));
     }
 
     #[test]

@@ -14,6 +14,9 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Name, Positioned};
 
+use crate::graphql::errors::code;
+use crate::graphql::input_shape::{self, ShapeExceeded, ShapeLimits};
+
 /// The deepest allowed nesting under a root `__schema` or `__type` field (when the configured
 /// limit is lower). graphql-js's introspection query, with every option on, is 13 deep.
 pub const INTROSPECTION_DEPTH_LIMIT: usize = 16;
@@ -25,6 +28,8 @@ pub struct DocumentLimits {
     pub aliases: usize,
     /// Deepest field nesting in a data query.
     pub depth: usize,
+    /// Nesting and list sizes of input values.
+    pub shape: ShapeLimits,
 }
 
 /// Why a document was refused; its `Display` is the message the client sees.
@@ -36,13 +41,28 @@ pub enum LimitExceeded {
     /// Selections nested deeper than allowed.
     #[error("The query is nested {depth} levels deep; at most {limit} are allowed")]
     Depth { depth: usize, limit: usize },
+    /// Input values nested too deeply or lists too long.
+    #[error(transparent)]
+    Shape(#[from] ShapeExceeded),
 }
 
-/// Checks a parsed document against `limits`.
+impl LimitExceeded {
+    /// The `extensions.code` of the refusal: a malformed input is the client's
+    /// `BAD_USER_INPUT`, a document that is merely too big is `QUERY_TOO_COMPLEX`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Shape(_) => code::BAD_USER_INPUT,
+            Self::Aliases { .. } | Self::Depth { .. } => code::QUERY_TOO_COMPLEX,
+        }
+    }
+}
+
+/// Checks a parsed document against `limits` (its text passed [`input_shape::check_text`]).
 pub fn check_document(
     document: &ExecutableDocument,
     limits: DocumentLimits,
 ) -> Result<(), LimitExceeded> {
+    input_shape::check_document(document, limits.shape)?;
     let count = alias_count(document);
     if count > limits.aliases {
         return Err(LimitExceeded::Aliases {
@@ -199,6 +219,10 @@ mod tests {
     const LIMITS: DocumentLimits = DocumentLimits {
         aliases: 3,
         depth: 3,
+        shape: ShapeLimits {
+            nesting: 64,
+            list_items: 100,
+        },
     };
 
     fn depth_refusal(query: &str) -> Option<(usize, usize)> {

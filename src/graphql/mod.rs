@@ -6,6 +6,7 @@ pub mod documents;
 pub mod errors;
 pub mod graphiql;
 pub mod http;
+pub mod input_shape;
 pub mod inputs;
 pub mod limits;
 pub mod loaders;

@@ -5,6 +5,7 @@
 //! correlated `EXISTS` subqueries, so they compose under `or` and `not` and never duplicate
 //! rows. Every value is a bound parameter.
 
+use crate::domain::ids;
 use std::cell::Cell;
 
 use chrono::{DateTime, Utc};
@@ -501,8 +502,11 @@ pub fn to_value(field: &FieldDef, scalar: &Scalar) -> Result<Value, QueryError> 
     Ok(match (field.kind, scalar) {
         (Kind::Text, Scalar::Text(text)) => Value::from(text.clone()),
         (Kind::Int, Scalar::Int(n)) => Value::from(*n),
-        (Kind::Int, Scalar::Text(text)) => Value::from(text.parse::<i64>().map_err(|_| {
-            QueryError::bad_input(field.name, format!("`{text}` is not a valid id"))
+        (Kind::Int, Scalar::Text(text)) => Value::from(ids::numeric(text).ok_or_else(|| {
+            QueryError::bad_input(
+                field.name,
+                format!("`{text}` is not an id: write it in decimal digits, with no sign or leading zero"),
+            )
         })?),
         (Kind::Bool, Scalar::Bool(b)) => Value::from(*b),
         (Kind::DateTime, Scalar::DateTime(instant)) => Value::from(*instant),

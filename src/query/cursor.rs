@@ -108,7 +108,13 @@ fn to_value(value: &Json, kind: Kind) -> Option<Option<Value>> {
         return Some(None);
     }
     Some(Some(match kind {
-        Kind::Text => Value::from(value.as_str()?.to_owned()),
+        // No stored text holds a NUL, and PostgreSQL refuses one in a parameter.
+        Kind::Text => Value::from(
+            value
+                .as_str()
+                .filter(|text| !text.contains('\0'))?
+                .to_owned(),
+        ),
         Kind::Int | Kind::Ppb => Value::from(value.as_i64()?),
         Kind::Bool => Value::from(value.as_bool()?),
         Kind::DateTime => Value::from(
@@ -134,5 +140,7 @@ mod tests {
         assert!(decode(&cursor, "b", &kinds, "after").is_err());
         assert!(decode("garbage!", "a", &kinds, "after").is_err());
         assert!(decode(&cursor, "a", &kinds[..2], "after").is_err());
+        let nul = encode("a", &[Json::from("x\0"), Json::Null, Json::from(1)]);
+        assert!(decode(&nul, "a", &kinds, "after").is_err());
     }
 }

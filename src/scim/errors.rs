@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::{DomainError, error_chain};
+use crate::query::filter::FilterRefusal;
 
 /// The media type of every SCIM response.
 pub const SCIM_JSON: &str = "application/scim+json";
@@ -84,6 +85,15 @@ impl ScimError {
     pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
         tracing::error!(error = %error_chain(cause), "SCIM request failed");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+    }
+}
+
+impl From<FilterRefusal> for ScimError {
+    fn from(refusal: FilterRefusal) -> Self {
+        match refusal {
+            FilterRefusal::Nul => Self::invalid_value(refusal.to_string()),
+            _ => Self::invalid_filter(refusal.to_string()),
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::query::filter::{FilterLimits, FilterRefusal, check_text};
+
 /// Deepest allowed nesting of parentheses, `not` and value paths.
 const MAX_DEPTH: usize = 32;
 
@@ -168,6 +170,41 @@ fn tokenize(input: &str) -> Result<Vec<Token>, ParseError> {
     Ok(tokens)
 }
 
+/// Most conditions in a PATCH path's value filter (`members[value eq "…" or …]`).
+pub const PATH_TERM_LIMIT: usize = 32;
+
+/// Checks a filter's size before it is parsed: the parser builds one tree node per condition,
+/// and everything after it recurses over that tree. Counts comparisons, `and`, `or` and `not`
+/// against `limits.terms` and checks every string literal; a syntax error is left for the
+/// parser to report.
+pub fn check_size(input: &str, limits: &FilterLimits) -> Result<(), FilterRefusal> {
+    let Ok(tokens) = tokenize(input) else {
+        return Ok(());
+    };
+    let mut terms = 0usize;
+    for token in &tokens {
+        match token {
+            Token::Word(word)
+                if [
+                    "and", "or", "not", "eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr",
+                ]
+                .iter()
+                .any(|keyword| word.eq_ignore_ascii_case(keyword)) =>
+            {
+                terms += 1;
+            }
+            Token::Str(text) => check_text(text)?,
+            _ => {}
+        }
+        if terms > limits.terms {
+            return Err(FilterRefusal::Terms {
+                limit: limits.terms,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Parses a filter such as `userName eq "bjensen" and not (emails[type eq "work"] pr)`.
 pub fn parse_filter(input: &str) -> Result<FilterExpr, ParseError> {
     let mut parser = Parser {
@@ -185,6 +222,12 @@ pub fn parse_filter(input: &str) -> Result<FilterExpr, ParseError> {
 /// Parses a PATCH path such as `emails[type eq "work"].value` or
 /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`.
 pub fn parse_path(input: &str) -> Result<PatchPath, ParseError> {
+    let limits = FilterLimits {
+        terms: PATH_TERM_LIMIT,
+        values: PATH_TERM_LIMIT,
+        sort_keys: 0,
+    };
+    check_size(input, &limits).map_err(|refusal| ParseError(refusal.to_string()))?;
     let tokens = tokenize(input)?;
     let mut parser = Parser {
         tokens,

@@ -11,8 +11,8 @@ use super::kinds::{Parse, Render, Sort, Translate};
 use super::mapping::etag;
 use super::query::{ListParams, Projection};
 use super::schema::Resource;
-use super::{BaseUrl, ScimState, patch};
-use crate::domain::directory::{Directory, Kind};
+use super::{BaseUrl, ScimState, filter, patch};
+use crate::domain::directory::Kind;
 use crate::error::DomainError;
 
 /// The URN of a list response.
@@ -50,10 +50,14 @@ pub fn list_response(total: u64, start_index: u64, resources: &[Value]) -> Value
 
 /// Runs a list for `params`, rendered and projected.
 pub async fn search<K: ResourceType>(
-    dir: &dyn Directory,
+    state: &ScimState,
     params: &ListParams,
     base: &str,
 ) -> Result<(u64, Vec<Value>), ScimError> {
+    let dir = state.directory.as_ref();
+    if let Some(text) = params.filter.as_deref() {
+        filter::check_size(text, &state.config.filter_limits()).map_err(ScimError::from)?;
+    }
     let filter = params.filter.as_deref().map(K::FILTER).transpose()?;
     let sort = (K::SORT)(params.sort_by.as_deref())?;
     let page = K::store(dir).list(params.page(filter, sort)).await?;
@@ -73,7 +77,7 @@ pub async fn list<K: ResourceType>(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ScimError> {
     let params = ListParams::from_query(query.as_deref())?;
-    let (total, items) = search::<K>(state.directory.as_ref(), &params, &base).await?;
+    let (total, items) = search::<K>(&state, &params, &base).await?;
     Ok(scim_body(
         StatusCode::OK,
         &list_response(total, params.start_index, &items),
@@ -87,7 +91,7 @@ pub async fn post_search<K: ResourceType>(
     ScimJson(body): ScimJson<Value>,
 ) -> Result<Response, ScimError> {
     let params = ListParams::from_search(&body)?;
-    let (total, items) = search::<K>(state.directory.as_ref(), &params, &base).await?;
+    let (total, items) = search::<K>(&state, &params, &base).await?;
     Ok(scim_body(
         StatusCode::OK,
         &list_response(total, params.start_index, &items),

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::errors::{ScimError, ScimJson, scim_body};
 use super::query::ListParams;
 use super::resource::{ResourceType, list_response, search};
-use super::{BaseUrl, ScimState};
+use super::{BaseUrl, ScimState, filter};
 use crate::domain::directory::{Groups, Users};
 
 /// Lists one type for the overall page, or counts it as empty if the filter does not fit it.
@@ -19,7 +19,7 @@ async fn part<K: ResourceType>(
     params: &ListParams,
     base: &str,
 ) -> Result<Option<(u64, Vec<Value>)>, ScimError> {
-    match search::<K>(state.directory.as_ref(), params, base).await {
+    match search::<K>(state, params, base).await {
         Ok(found) => Ok(Some(found)),
         Err(err) if err.scim_type == Some("invalidFilter") => Ok(None),
         Err(err) => Err(err),
@@ -33,6 +33,9 @@ pub async fn root(
     ScimJson(body): ScimJson<Value>,
 ) -> Result<Response, ScimError> {
     let params = ListParams::from_search(&body)?;
+    if let Some(text) = params.filter.as_deref() {
+        filter::check_size(text, &state.config.filter_limits()).map_err(ScimError::from)?;
+    }
     let users = part::<Users>(&state, &params, &base).await?;
     let users_fit = users.is_some();
     let (user_total, mut resources) = users.unwrap_or_default();

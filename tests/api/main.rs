@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod helpers;
+mod adversarial;
 mod auth;
 mod batching;
 mod cli;

@@ -55,8 +55,12 @@ backend_test! {
         assert_eq!(p["members"]["nodes"][0]["id"], member.id.as_str());
         let p = ok(&mutate(&app, &token, "addGroupMember", pair.clone(), sel).await, "group");
         assert_eq!(p["members"]["nodes"].as_array().unwrap().len(), 1, "idempotent");
-        let p = mutate(&app, &token, "addGroupMember", json!({ "groupId": "0", "userId": "nobody" }), sel).await;
+        let nobody = uuid::Uuid::now_v7().to_string();
+        let p = mutate(&app, &token, "addGroupMember", json!({ "groupId": "0", "userId": nobody }), sel).await;
         assert_errors(&p, "group", &[("groupId", "NOT_FOUND"), ("userId", "NOT_FOUND")]);
+        // Ids in any other spelling are refused, never looked up (decisions.md 23).
+        let p = mutate(&app, &token, "addGroupMember", json!({ "groupId": "+0", "userId": member.id.to_uppercase() }), sel).await;
+        assert_errors(&p, "group", &[("groupId", "INVALID"), ("userId", "INVALID")]);
         let p = ok(&mutate(&app, &token, "removeGroupMember", pair.clone(), sel).await, "group");
         assert_eq!(p["members"]["nodes"], json!([]));
         let p = mutate(&app, &token, "removeGroupMember", pair.clone(), sel).await;

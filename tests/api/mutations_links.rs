@@ -23,8 +23,10 @@ backend_test! {
         assert_errors(&p, "objectiveLink", &[("linkedToObjectiveId", "CYCLE")]);
         let p = mutate(&app, &w.token, "linkObjectives", link(&a, &a), LINK).await;
         assert_errors(&p, "objectiveLink", &[("linkedToObjectiveId", "INVALID")]);
-        let p = mutate(&app, &w.token, "linkObjectives", link("0", "x"), LINK).await;
+        let p = mutate(&app, &w.token, "linkObjectives", link("0", "424242"), LINK).await;
         assert_errors(&p, "objectiveLink", &[("sourceObjectiveId", "NOT_FOUND"), ("linkedToObjectiveId", "NOT_FOUND")]);
+        let p = mutate(&app, &w.token, "linkObjectives", link(&format!("0{a}"), "x"), LINK).await;
+        assert_errors(&p, "objectiveLink", &[("sourceObjectiveId", "INVALID"), ("linkedToObjectiveId", "INVALID")]);
         ok(&mutate(&app, &w.token, "unlinkObjectives", link(&b, &c), LINK).await, "objectiveLink");
         let p = mutate(&app, &w.token, "unlinkObjectives", link(&b, &c), LINK).await;
         assert_errors(&p, "objectiveLink", &[("linkedToObjectiveId", "NOT_FOUND")]);
@@ -78,7 +80,10 @@ backend_test! {
         assert_eq!(created["owner"]["__typename"], "User");
         let p = mutate(&app, &w.token, "createOkr", input, sel).await;
         assert_errors(&p, "okr", &[("cycleId", "ALREADY_EXISTS")]);
-        let p = mutate(&app, &w.token, "createOkr", json!({ "owner": { "userId": "nobody" }, "cycleId": "0" }), sel).await;
+        let p = mutate(&app, &w.token, "createOkr", json!({ "owner": { "userId": "nobody" }, "cycleId": "" }), sel).await;
+        assert_errors(&p, "okr", &[("owner.userId", "INVALID"), ("cycleId", "REQUIRED")]);
+        let nobody = uuid::Uuid::now_v7().to_string();
+        let p = mutate(&app, &w.token, "createOkr", json!({ "owner": { "userId": nobody }, "cycleId": "0" }), sel).await;
         assert_errors(&p, "okr", &[("owner.userId", "NOT_FOUND"), ("cycleId", "NOT_FOUND")]);
         let p = mutate(&app, &w.token, "createOkr", json!({ "owner": { "groupId": "0" }, "cycleId": s(cycle.id) }), sel).await;
         assert_errors(&p, "okr", &[("owner.groupId", "NOT_FOUND")]);

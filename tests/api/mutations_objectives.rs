@@ -75,8 +75,10 @@ backend_test! {
         assert_errors(&p, "objective", &[("content", "TOO_LONG")]);
         let p = mutate(&app, &w.token, "updateObjective", json!({ "id": "424242", "content": "x" }), sel).await;
         assert_errors(&p, "objective", &[("id", "NOT_FOUND")]);
-        let p = mutate(&app, &w.token, "updateObjective", json!({ "id": "abc", "content": "x" }), sel).await;
-        assert_errors(&p, "objective", &[("id", "NOT_FOUND")]);
+        for malformed in ["abc", "+1", " 1", "01"] {
+            let p = mutate(&app, &w.token, "updateObjective", json!({ "id": malformed, "content": "x" }), sel).await;
+            assert_errors(&p, "objective", &[("id", "INVALID")]);
+        }
     }
 }
 
@@ -153,5 +155,24 @@ backend_test! {
         let input = json!({ "id": s(w.objective.id), "content": "x" });
         let (_, body) = send(&app, None, "updateObjective", input, "objective { id }").await;
         assert_eq!(crate::helpers::error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    }
+}
+
+backend_test! {
+    async fn a_mutation_past_the_statement_budget_still_completes_whole(app) {
+        // Each key result is its own INSERT: 250 of them are past the default budget of 200.
+        assert!(app.config.sql_statement_budget < 250);
+        let w = owner(&app).await;
+        let key_results: Vec<_> = (0..250).map(|i| json!({ "content": format!("KR {i}") })).collect();
+        let input = json!({ "okrId": s(w.okr.id), "content": "Many", "keyResults": key_results });
+        let selection = "objective { id keyResults(first: 500) { totalCount nodes { content } } }";
+        let payload = mutate(&app, &w.token, "createObjective", input, selection).await;
+        let objective = ok(&payload, "objective");
+        assert_eq!(objective["keyResults"]["totalCount"], 250, "{payload}");
+        assert_eq!(objective["keyResults"]["nodes"].as_array().unwrap().len(), 250);
+        // A query is still held to the budget.
+        let tight = app.with_config(|config| config.sql_statement_budget = 1).await;
+        let query = "{ objectives { nodes { keyResults { totalCount } } } }";
+        assert_eq!(tight.error(&w.token, query, json!({})).await, "QUERY_TOO_COMPLEX");
     }
 }

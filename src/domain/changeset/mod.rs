@@ -12,6 +12,7 @@ pub use constraint::on_constraint;
 
 use rust_decimal::Decimal;
 
+use crate::domain::ids;
 use crate::error::DomainError;
 
 /// Longest objective and key-result text (characters).
@@ -147,7 +148,10 @@ impl Changeset {
     }
 
     fn within(&mut self, field: &str, text: &str, max: usize) -> Option<String> {
-        if text.chars().count() > max {
+        if text.contains('\0') {
+            self.add(field, Code::Invalid, "contains a NUL character (U+0000)");
+            None
+        } else if text.chars().count() > max {
             self.add(
                 field,
                 Code::TooLong,
@@ -159,13 +163,40 @@ impl Changeset {
         }
     }
 
-    /// A numeric id; anything else cannot name a row, so it is `NotFound`.
+    /// A numeric id in its canonical form (decisions.md 23): empty is `Required`, any other
+    /// spelling (`"03"`, `"+3"`, `" 3"`, not a number) is `Invalid`.
     pub fn id(&mut self, field: &str, raw: &str) -> Option<i64> {
-        let id = raw.parse::<i64>().ok();
+        if raw.is_empty() {
+            self.add(field, Code::Required, "can't be blank");
+            return None;
+        }
+        let id = ids::numeric(raw);
         if id.is_none() {
-            self.add(field, Code::NotFound, "does not exist");
+            self.add(
+                field,
+                Code::Invalid,
+                "is not an id (decimal digits, no sign or leading zero)",
+            );
         }
         id
+    }
+
+    /// A user id: the lowercase hyphenated UUID the server assigned. Empty is `Required`,
+    /// any other form `Invalid`.
+    pub fn user_id<'a>(&mut self, field: &str, raw: &'a str) -> Option<&'a str> {
+        if raw.is_empty() {
+            self.add(field, Code::Required, "can't be blank");
+            return None;
+        }
+        if !ids::is_user_id(raw) {
+            self.add(
+                field,
+                Code::Invalid,
+                "is not a user id (a lowercase hyphenated UUID)",
+            );
+            return None;
+        }
+        Some(raw)
     }
 
     /// A score in parts per billion: `0 <= s <= 1` with at most nine decimal places.

@@ -6,13 +6,13 @@ use entity::{group, group_membership, user};
 use sea_orm::sea_query::{Expr, Value};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::filter;
 use super::membership::{self, Via};
 use super::store::{self, Table};
-use super::{GroupAttr, GroupFields, GroupLeaf, GroupRecord, Groups, MemberRef, check_version};
+use super::{GroupAttr, GroupFields, GroupLeaf, GroupRecord, Groups, MemberRef};
 use crate::domain::{clock, groups, rows};
 use crate::error::DomainError;
 
@@ -103,7 +103,7 @@ impl Table for Groups {
         db: &DatabaseConnection,
         fields: GroupFields,
     ) -> Result<GroupRecord, DomainError> {
-        let txn = db.begin().await?;
+        let txn = crate::domain::store::begin(db).await?;
         let members = live_members(&txn, &fields.members).await?;
         let revivable = match &fields.external_id {
             Some(external_id) => {
@@ -144,9 +144,9 @@ impl Table for Groups {
         fields: GroupFields,
         expected: Option<i32>,
     ) -> Result<GroupRecord, DomainError> {
-        let txn = db.begin().await?;
+        let txn = crate::domain::store::begin(db).await?;
+        store::current::<Groups>(&txn, id, expected).await?;
         let current = store::get::<Groups>(&txn, id).await?;
-        check_version(Groups::NAME, id, current.group.version, expected)?;
         let members = live_members(&txn, &fields.members).await?;
         let before: Vec<String> = current.members.iter().map(|m| m.user_id.clone()).collect();
         let same_members = as_set(&before) == as_set(&members);
@@ -172,7 +172,7 @@ impl Table for Groups {
         id: &str,
         expected: Option<i32>,
     ) -> Result<(), DomainError> {
-        let txn = db.begin().await?;
+        let txn = crate::domain::store::begin(db).await?;
         let current = store::current::<Groups>(&txn, id, expected).await?;
         let row = group::ActiveModel {
             deleted_at: Set(Some(clock::now())),

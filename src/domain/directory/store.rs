@@ -11,6 +11,7 @@ use sea_orm::{
 
 use super::{Kind, ListQuery, Page, check_version, not_found};
 use crate::domain::clock;
+use crate::domain::store::Lock;
 use crate::error::DomainError;
 
 /// A table's column.
@@ -123,24 +124,37 @@ pub(super) async fn live<K: Table>(
     db: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Row<K>, DomainError> {
+    live_locked::<K>(db, id, Lock::None).await
+}
+
+async fn live_locked<K: Table>(
+    db: &impl ConnectionTrait,
+    id: &str,
+    lock: Lock,
+) -> Result<Row<K>, DomainError> {
     let Some(key) = K::key(id) else {
         return Err(not_found(K::NAME, id));
     };
-    K::Entity::find()
+    let select = K::Entity::find()
         .filter(K::ID.eq(key))
-        .filter(K::HIDDEN_AT.is_null())
-        .one(db)
-        .await?
-        .ok_or_else(|| not_found(K::NAME, id))
+        .filter(K::HIDDEN_AT.is_null());
+    let select = match lock {
+        Lock::None => select,
+        Lock::Share => select.lock_shared(),
+        Lock::Exclusive => select.lock_exclusive(),
+    };
+    select.one(db).await?.ok_or_else(|| not_found(K::NAME, id))
 }
 
-/// One live row at the version the caller expected (when it named one).
+/// One live row, locked for the write transaction `db` (see [`Lock`]), at the version the
+/// caller expected (when it named one). Once it is locked, no one else can move its version
+/// before the write, so a write without an expected version always lands (last writer wins).
 pub(super) async fn current<K: Table>(
     db: &impl ConnectionTrait,
     id: &str,
     expected: Option<i32>,
 ) -> Result<Row<K>, DomainError> {
-    let row = live::<K>(db, id).await?;
+    let row = live_locked::<K>(db, id, Lock::Exclusive).await?;
     check_version(K::NAME, id, K::version_of(&row), expected)?;
     Ok(row)
 }

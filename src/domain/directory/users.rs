@@ -6,7 +6,7 @@ use entity::{group, group_membership, user};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Value};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::filter::{self, Test};
@@ -119,7 +119,7 @@ impl Table for Users {
         db: &DatabaseConnection,
         fields: UserFields,
     ) -> Result<UserRecord, DomainError> {
-        let txn = db.begin().await?;
+        let txn = crate::domain::store::begin(db).await?;
         let mut same_identity = Condition::any().add(
             Expr::expr(Func::lower(Expr::col(user::Column::UserName)))
                 .eq(Func::lower(Expr::val(fields.user_name.clone()))),
@@ -153,7 +153,7 @@ impl Table for Users {
         fields: UserFields,
         expected: Option<i32>,
     ) -> Result<UserRecord, DomainError> {
-        let txn = db.begin().await?;
+        let txn = crate::domain::store::begin(db).await?;
         let current = store::current::<Users>(&txn, id, expected).await?;
         if fields_of(&current) != fields {
             store::write::<Users>(&txn, &current, assigned(&fields)?).await?;
@@ -168,13 +168,16 @@ impl Table for Users {
         id: &str,
         expected: Option<i32>,
     ) -> Result<(), DomainError> {
-        let current = store::current::<Users>(db, id, expected).await?;
+        let txn = crate::domain::store::begin(db).await?;
+        let current = store::current::<Users>(&txn, id, expected).await?;
         let row = user::ActiveModel {
             active: Set(false),
             deprovisioned_at: Set(Some(clock::now())),
             ..Default::default()
         };
-        store::write::<Users>(db, &current, row).await
+        store::write::<Users>(&txn, &current, row).await?;
+        txn.commit().await?;
+        Ok(())
     }
 }
 

@@ -10,6 +10,7 @@ mod user;
 
 use async_graphql::{ID, MergedObject};
 
+use crate::domain::ids;
 use crate::graphql::errors::{code, with_code};
 
 /// The root query type.
@@ -23,12 +24,24 @@ pub struct Query(
     analytics::AnalyticsQuery,
 );
 
-/// A numeric id, or `BAD_USER_INPUT`.
+/// A numeric id in its canonical form, or `BAD_USER_INPUT` (decisions.md 23).
 pub(crate) fn numeric_id(id: &ID, argument: &str) -> async_graphql::Result<i64> {
-    id.parse::<i64>().map_err(|_| {
+    ids::numeric(id).ok_or_else(|| {
         with_code(
-            format!("`{argument}` is not a valid id: {}", id.as_str()),
+            format!("`{argument}` is not an id: write it in decimal digits, with no sign or leading zero"),
             code::BAD_USER_INPUT,
         )
     })
+}
+
+/// A user id in its canonical form (a lowercase hyphenated UUID), or `BAD_USER_INPUT`.
+pub(crate) fn user_id<'a>(id: &'a ID, argument: &str) -> async_graphql::Result<&'a str> {
+    if ids::is_user_id(id) {
+        Ok(id.as_str())
+    } else {
+        Err(with_code(
+            format!("`{argument}` is not a user id: write it as a lowercase hyphenated UUID"),
+            code::BAD_USER_INPUT,
+        ))
+    }
 }

@@ -8,6 +8,7 @@ use crate::graphql::context::{loaders, signed_in_user};
 use crate::graphql::errors::shared;
 use crate::graphql::inputs::entities::{UserOrderBy, UserWhere, sort_keys};
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
+use crate::graphql::query::user_id;
 use crate::graphql::types::{User, UserConnection};
 use crate::query::filter::{Filter, Predicate, Scalar};
 use crate::query::page::{PageArgs, ParentKey};
@@ -26,8 +27,9 @@ impl UserQuery {
     /// A user by id, or null when there is none.
     async fn user(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<User>> {
         signed_in_user(ctx).await?;
+        let id = user_id(&id, "id")?;
         let user = loaders(ctx)?
-            .one::<user::Model>(ParentKey::Text(id.0))
+            .one::<user::Model>(ParentKey::Text(id.to_owned()))
             .await
             .map_err(shared)?;
         Ok(user.map(User))
