@@ -49,13 +49,20 @@ impl Application {
         let db = db::connect(&config)
             .await
             .context("connecting to the database")?;
+        let startup = db::StartupLock::acquire(&db)
+            .await
+            .context("waiting for other replicas to finish starting")?;
         if config.auto_migrate {
             db::migrate(&db).await.context("applying migrations")?;
         }
+        seed_if_empty(&db, &config).await?;
+        startup
+            .release()
+            .await
+            .context("releasing the start-up lock")?;
         let batch_db = db::connect_batches(&config, &db)
             .await
             .context("connecting the batch pool to the database")?;
-        seed_if_empty(&db, &config).await?;
         let dev_token = development_token(&db, &config, &keys).await?;
         let overview = overview_job(&db, &config)?;
         let addr = listen_addr(&config);

@@ -85,7 +85,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = db::connect(&config)
                 .await
                 .context("connecting to the database")?;
-            db::migrate(&db).await.context("applying migrations")?;
+            db::migrate_exclusively(&db)
+                .await
+                .context("applying migrations")?;
             tracing::info!("migrations applied");
             Ok(())
         }
@@ -109,7 +111,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = db::connect(&config)
                 .await
                 .context("connecting to the database")?;
-            db::migrate(&db).await.context("applying migrations")?;
+            db::migrate_exclusively(&db)
+                .await
+                .context("applying migrations")?;
             let summary = demo::seed(&db)
                 .await
                 .context("loading demo data (is it loaded already?)")?;
@@ -133,7 +137,9 @@ async fn seed_scale(config: &Config, scale: Scale, rng_seed: u64) -> anyhow::Res
     let db = db::connect(config)
         .await
         .context("connecting to the database")?;
-    db::migrate(&db).await.context("applying migrations")?;
+    db::migrate_exclusively(&db)
+        .await
+        .context("applying migrations")?;
     let sizes = scale.sizes();
     eprintln!("seeding {scale:?} (rng seed {rng_seed}): {sizes:?}");
     let started = std::time::Instant::now();

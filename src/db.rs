@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::{self, Postgres, pool::PoolConnection};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 use crate::config::Config;
@@ -83,6 +84,69 @@ async fn open(options: ConnectOptions) -> Result<DatabaseConnection, DbErr> {
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// Applies every pending migration while holding the [`StartupLock`], so a replica
+/// starting meanwhile waits instead of applying the same migrations at once.
+pub async fn migrate_exclusively(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let lock = StartupLock::acquire(db).await?;
+    migrate(db).await?;
+    lock.release().await
+}
+
+/// The advisory lock key replicas take while they migrate and seed (`okrs` in ASCII).
+const STARTUP_LOCK_KEY: i64 = 0x6f6b_7273;
+
+/// Held by the one replica that is migrating and seeding a PostgreSQL database: replicas
+/// started together on one database wait for it, then find the migrations applied and the
+/// demo data loaded. A session-level advisory lock on a connection kept out of the pool; if
+/// the replica dies, PostgreSQL ends the session and frees the lock. SQLite needs none.
+pub struct StartupLock(Option<PoolConnection<Postgres>>);
+
+impl StartupLock {
+    /// Waits for the lock (at once on SQLite).
+    pub async fn acquire(db: &DatabaseConnection) -> Result<Self, DbErr> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(Self(None));
+        }
+        let mut connection = db
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(sql_error)?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(STARTUP_LOCK_KEY)
+            .execute(&mut *connection)
+            .await
+            .map_err(sql_error)?;
+        Ok(Self(Some(connection)))
+    }
+
+    /// Frees the lock and gives the connection back to the pool.
+    pub async fn release(mut self) -> Result<(), DbErr> {
+        if let Some(mut connection) = self.0.take() {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(STARTUP_LOCK_KEY)
+                .execute(&mut *connection)
+                .await
+                .map_err(sql_error)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StartupLock {
+    /// Not released (start-up failed): close the session rather than pool a connection that
+    /// still holds the lock.
+    fn drop(&mut self) {
+        if let Some(connection) = self.0.take() {
+            drop(connection.detach());
+        }
+    }
+}
+
+fn sql_error(err: sqlx::Error) -> DbErr {
+    DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(err)))
 }
 
 #[cfg(test)]

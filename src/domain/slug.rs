@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Statement,
 };
 
 /// Lowercase ASCII letters and digits; every run of other characters becomes one `-`,
@@ -70,12 +71,30 @@ pub fn numbered_variants_pattern(base: &str) -> String {
     format!("{base}-%")
 }
 
+/// The first key of the advisory locks that serialise slug allocation (`slug` in ASCII).
+const SLUG_LOCK_KEY: i32 = 0x736c_7567;
+
 /// The slugs in `column` of `E`'s table that are `base` or one of its numbered variants.
+///
+/// On PostgreSQL this first takes a transaction-level advisory lock for the table, so two
+/// transactions allocating slugs at once queue here: the second then sees the first's slug
+/// (READ COMMITTED reads what committed before each statement) and takes the next suffix
+/// instead of colliding on the unique index. SQLite's `BEGIN IMMEDIATE` already serialises
+/// writers. Call it inside the transaction that inserts the slug.
 pub async fn taken_slugs<E: EntityTrait>(
     db: &impl ConnectionTrait,
     column: E::Column,
     base: &str,
 ) -> Result<HashSet<String>, DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let table = E::default().table_name().to_owned();
+        let lock = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+            [SLUG_LOCK_KEY.into(), table.into()],
+        );
+        db.execute_raw(lock).await?;
+    }
     let slugs: Vec<String> = E::find()
         .select_only()
         .column(column)

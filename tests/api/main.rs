@@ -24,6 +24,7 @@ mod mutations_links;
 mod mutations_objectives;
 mod overview;
 mod paging;
+mod races;
 mod reads;
 mod schema_sdl;
 mod scim_discovery;
