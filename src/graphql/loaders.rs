@@ -207,6 +207,26 @@ impl<M: Row> Loader<ParentKey> for ById<M> {
     }
 }
 
+/// Loads the groups that own OKRs by id, deleted ones included (decisions.md 25).
+pub struct OwnerGroups {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+}
+
+impl Loader<i64> for OwnerGroups {
+    type Value = group::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, group::Model>, LoadError> {
+        let keys: Vec<ParentKey> = keys.iter().map(|id| ParentKey::Int(*id)).collect();
+        let rows: Vec<group::Model> =
+            page::by_keys_with_deleted(&self.db, &entities::GROUPS, &keys, self.now)
+                .await
+                .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
+}
+
 /// Loads per-parent pages of related `M` rows, one statement per distinct relation and arguments.
 pub struct Children<M> {
     db: DatabaseConnection,
@@ -347,6 +367,7 @@ pub struct Loaders {
     child_reflections: DataLoader<Children<okr_reflection::Model>>,
     counts: DataLoader<Counts>,
     scores: DataLoader<Scores>,
+    owner_groups: DataLoader<OwnerGroups>,
 }
 
 /// Gives the loader of a row type.
@@ -461,10 +482,23 @@ impl Loaders {
                 },
                 &statements,
             ),
+            owner_groups: batching(
+                OwnerGroups {
+                    db: batch_db.clone(),
+                    now,
+                },
+                &statements,
+            ),
             now,
             db,
             statements,
         }
+    }
+
+    /// The group that owns an OKR, even when it has been deleted since.
+    pub async fn owner_group(&self, id: i64) -> Result<Option<group::Model>, LoadError> {
+        self.statements.registered();
+        self.owner_groups.load_one(id).await
     }
 
     /// The live row of `M` with this key, if any.

@@ -256,7 +256,11 @@ impl OverviewJob {
                     .to_owned(),
                 )
                 .to_owned();
-            self.db.execute(&insert).await?;
+            if let Err(err) = self.db.execute(&insert).await {
+                // One recipient the table cannot hold must not stop the run for the others.
+                let user_id = &message.recipient.user_id;
+                tracing::warn!(%user_id, error = %err, "overview: skipped a recipient that could not be recorded");
+            }
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 //! as `"True"`/`"False"`, roles as strings or `{value}` objects; readOnly attributes are
 //! ignored; an empty string means absent.
 
+use crate::domain::changeset::{EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX, NAME_PART_MAX};
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
@@ -153,14 +154,35 @@ pub fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value
 }
 
 /// An optional string: absent, null and `""` are `None`; numbers are accepted as text.
-fn string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, ScimError> {
-    match field(object, name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(_) => Err(ScimError::invalid_value(format!("{name} must be a string"))),
+/// A string attribute (empty is absent), at most `max` characters and without NUL.
+fn string(
+    object: &Map<String, Value>,
+    name: &str,
+    max: usize,
+) -> Result<Option<String>, ScimError> {
+    let text = match field(object, name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.is_empty() => return Ok(None),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(_) => return Err(ScimError::invalid_value(format!("{name} must be a string"))),
+    };
+    bounded(name, text, max).map(Some)
+}
+
+/// `text` when it has no NUL and at most `max` characters; else 400 `invalidValue`.
+fn bounded(name: &str, text: String, max: usize) -> Result<String, ScimError> {
+    if text.contains('\0') {
+        return Err(ScimError::invalid_value(format!(
+            "{name} contains a NUL character (U+0000)"
+        )));
     }
+    if text.chars().count() > max {
+        return Err(ScimError::invalid_value(format!(
+            "{name} is longer than {max} characters"
+        )));
+    }
+    Ok(text)
 }
 
 /// A boolean, also from the strings `"true"`/`"false"` in any case (Entra ID sends those).
@@ -203,7 +225,7 @@ fn sub_object<'a>(
 /// The writable attributes of a User body (POST, PUT, or a patched resource).
 pub fn user_fields(body: &Value) -> Result<UserFields, ScimError> {
     let body = object(body, "the resource")?;
-    let user_name = string(body, "userName")?
+    let user_name = string(body, "userName", IDENTIFIER_MAX)?
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| ScimError::invalid_value("userName is required"))?;
     let active = match field(body, "active") {
@@ -222,18 +244,18 @@ pub fn user_fields(body: &Value) -> Result<UserFields, ScimError> {
     };
     Ok(UserFields {
         user_name,
-        external_id: string(body, "externalId")?,
+        external_id: string(body, "externalId", IDENTIFIER_MAX)?,
         active,
-        given_name: string(name, "givenName")?,
-        family_name: string(name, "familyName")?,
-        middle_name: string(name, "middleName")?,
-        formatted_name: string(name, "formatted")?,
-        display_name: string(body, "displayName")?,
+        given_name: string(name, "givenName", NAME_PART_MAX)?,
+        family_name: string(name, "familyName", NAME_PART_MAX)?,
+        middle_name: string(name, "middleName", NAME_PART_MAX)?,
+        formatted_name: string(name, "formatted", NAME_MAX)?,
+        display_name: string(body, "displayName", NAME_MAX)?,
         emails: emails(body)?,
         roles: roles(body)?,
-        department: string(enterprise, "department")?,
-        manager_id: string(&manager, "value")?,
-        manager_display_name: string(&manager, "displayName")?,
+        department: string(enterprise, "department", NAME_MAX)?,
+        manager_id: string(&manager, "value", IDENTIFIER_MAX)?,
+        manager_display_name: string(&manager, "displayName", NAME_MAX)?,
     })
 }
 
@@ -242,7 +264,7 @@ fn emails(body: &Map<String, Value>) -> Result<Vec<Email>, ScimError> {
         .into_iter()
         .map(|item| {
             let item = object(item, "an e-mail")?;
-            let value = string(item, "value")?
+            let value = string(item, "value", EMAIL_MAX)?
                 .ok_or_else(|| ScimError::invalid_value("every e-mail needs a value"))?;
             let primary = match field(item, "primary") {
                 None | Some(Value::Null) => false,
@@ -250,7 +272,7 @@ fn emails(body: &Map<String, Value>) -> Result<Vec<Email>, ScimError> {
             };
             Ok(Email {
                 value,
-                kind: string(item, "type")?,
+                kind: string(item, "type", NAME_MAX)?,
                 primary,
             })
         })
@@ -261,8 +283,8 @@ fn roles(body: &Map<String, Value>) -> Result<Vec<String>, ScimError> {
     let mut roles = Vec::new();
     for item in list(body, "roles") {
         let role = match item {
-            Value::String(s) => Some(s.clone()),
-            Value::Object(o) => string(o, "value")?,
+            Value::String(s) => Some(bounded("roles", s.clone(), NAME_MAX)?),
+            Value::Object(o) => string(o, "value", NAME_MAX)?,
             _ => return Err(ScimError::invalid_value("a role is a string or {value}")),
         };
         roles.extend(role.filter(|r| !r.is_empty()));
@@ -273,13 +295,13 @@ fn roles(body: &Map<String, Value>) -> Result<Vec<String>, ScimError> {
 /// The writable attributes of a Group body.
 pub fn group_fields(body: &Value) -> Result<GroupFields, ScimError> {
     let body = object(body, "the resource")?;
-    let name = string(body, "displayName")?
+    let name = string(body, "displayName", NAME_MAX)?
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| ScimError::invalid_value("displayName is required"))?;
     let mut members = Vec::new();
     for item in list(body, "members") {
         let item = object(item, "a member")?;
-        let value = string(item, "value")?
+        let value = string(item, "value", IDENTIFIER_MAX)?
             .ok_or_else(|| ScimError::invalid_value("every member needs a value"))?;
         if !members.contains(&value) {
             members.push(value);
@@ -287,7 +309,7 @@ pub fn group_fields(body: &Value) -> Result<GroupFields, ScimError> {
     }
     Ok(GroupFields {
         name,
-        external_id: string(body, "externalId")?,
+        external_id: string(body, "externalId", IDENTIFIER_MAX)?,
         members,
     })
 }

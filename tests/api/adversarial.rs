@@ -257,3 +257,95 @@ backend_test! {
         assert_scim_still_answers(&app).await;
     }
 }
+
+const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+
+backend_test! {
+    async fn scim_texts_past_their_limits_or_with_nul_are_invalid_values(app) {
+        let long = "x".repeat(3_000);
+        let user = |patch: Value| {
+            let mut body = json!({ "schemas": [USER_SCHEMA], "userName": format!("u{}@example.com", crate::factories::unique()) });
+            body.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
+            body
+        };
+        for bad in [
+            json!({ "userName": long }),
+            json!({ "externalId": long }),
+            json!({ "name": { "givenName": "g".repeat(101) } }),
+            json!({ "name": { "familyName": long } }),
+            json!({ "displayName": long }),
+            json!({ "emails": [{ "value": format!("{}@example.com", "e".repeat(250)) }] }),
+            json!({ "userName": "nul\u{0}@example.com" }),
+            json!({ "name": { "givenName": "a\u{0}" } }),
+            json!({ "roles": ["admin\u{0}"] }),
+        ] {
+            let (status, body) = app.scim_post("/Users", user(bad.clone())).await;
+            assert_scim_error(status, &body, 400, Some("invalidValue"));
+        }
+        // The longest allowed values are stored, on PostgreSQL as well (within its index rows).
+        let fits = user(json!({
+            "userName": format!("{}@example.com", "é".repeat(240)),
+            "externalId": "é".repeat(256),
+            "name": { "givenName": "é".repeat(100), "familyName": "é".repeat(100) },
+        }));
+        let (status, body) = app.scim_post("/Users", fits).await;
+        assert_eq!(status, 201, "{body}");
+        for bad in [json!(long), json!("a\u{0}b")] {
+            let group = json!({ "schemas": [GROUP_SCHEMA], "displayName": bad });
+            let (status, body) = app.scim_post("/Groups", group).await;
+            assert_scim_error(status, &body, 400, Some("invalidValue"));
+        }
+        let group = json!({ "schemas": [GROUP_SCHEMA], "displayName": "G", "members": [{ "value": "a\u{0}" }] });
+        let (status, body) = app.scim_post("/Groups", group).await;
+        assert_scim_error(status, &body, 400, Some("invalidValue"));
+        // Ids in a path: any other spelling names nothing.
+        for path in ["/Users/a%00b", "/Groups/1%00", "/Groups/+1", "/Groups/01"] {
+            let (status, body) = app.scim_get(path).await;
+            assert_scim_error(status, &body, 404, None);
+        }
+        assert_scim_still_answers(&app).await;
+    }
+}
+
+backend_test! {
+    async fn graphql_ids_have_one_spelling_and_nul_is_refused_everywhere(app) {
+        let user = crate::factories::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        for id in ["+1", "01", " 1", "1 ", "a\u{0}"] {
+            let (_, body) = app.graphql("query($id: ID!) { objective(id: $id) { id } }", json!({ "id": id }), Some(&token)).await;
+            assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{id:?}: {body}");
+            let (_, body) = app.graphql("query($id: ID!) { objectives(where: {id: {eq: $id}}) { nodes { id } } }", json!({ "id": id }), Some(&token)).await;
+            assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{id:?}: {body}");
+        }
+        for id in [user.id.to_uppercase(), format!("{}\u{0}", user.id)] {
+            let (_, body) = app.graphql("query($id: ID!) { user(id: $id) { id } }", json!({ "id": id }), Some(&token)).await;
+            assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{id:?}: {body}");
+        }
+        let (_, body) = app.graphql("query($s: String!) { userBySlug(slug: $s) { id } }", json!({ "s": "a\u{0}" }), Some(&token)).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        let (_, body) = app.graphql("query($c: String!) { objectives(after: $c) { nodes { id } } }", json!({ "c": "\u{0}" }), Some(&token)).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        // A view recorded with another spelling of the owner's id is refused, not stored apart.
+        let group = crate::factories::group(&app.db).await;
+        let (_, body) = app.graphql("mutation($g: ID!) { recordOkrView(owner: {groupId: $g}) { recorded userErrors { path code } } }", json!({ "g": format!("0{}", group.id) }), Some(&token)).await;
+        assert_eq!(body["data"]["recordOkrView"], json!({ "recorded": false, "userErrors": [{ "path": ["owner", "groupId"], "code": "INVALID" }] }));
+        assert_still_answers(&app).await;
+    }
+}
+
+backend_test! {
+    async fn mutation_texts_with_nul_are_invalid_and_write_nothing(app) {
+        use crate::mutations_common::{assert_errors, mutate, owner, s};
+        let w = owner(&app).await;
+        let input = json!({ "okrId": s(w.okr.id), "content": "a\u{0}b", "keyResults": [{ "content": "\u{0}" }] });
+        let payload = mutate(&app, &w.token, "createObjective", input, "objective { id }").await;
+        assert_errors(&payload, "objective", &[("content", "INVALID"), ("keyResults.0.content", "INVALID")]);
+        let input = json!({ "id": s(w.objective.id), "content": "x\u{0}" });
+        let payload = mutate(&app, &w.token, "updateObjective", input, "objective { id }").await;
+        assert_errors(&payload, "objective", &[("content", "INVALID")]);
+        let query = "query($id: ID!) { okr(id: $id) { objectives { totalCount } } }";
+        let data = app.data(&w.token, query, json!({ "id": s(w.okr.id) })).await;
+        assert_eq!(data["okr"]["objectives"]["totalCount"], 1, "only the factory's objective");
+    }
+}

@@ -230,3 +230,26 @@ backend_test! {
         assert!(first.claimed && !second.claimed);
     }
 }
+
+backend_test! {
+    async fn a_recipient_the_overview_cannot_handle_is_skipped_and_the_run_goes_on(app) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let (port, sink) = smtp_sink::start();
+        let app = mail_app(&app, port).await;
+        scenario(&app).await;
+        // Longer than any mail server (or the deliveries table) takes.
+        let long = format!("{}@example.com", "z".repeat(390));
+        person(&app.db, "Zed", Some(&long)).await;
+        let scheduled = Utc::now();
+        let outcome = job(&app, "a").run_scheduled(scheduled).await.unwrap();
+        assert_eq!((outcome.claimed, outcome.sent, outcome.failed), (true, 3, 0));
+        assert_eq!(sink.lock().unwrap().len(), 3, "Ann, Bob and Cy still get theirs");
+        let run = entity::overview_run::Entity::find()
+            .filter(entity::overview_run::Column::ScheduledFor.eq(scheduled))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(run.completed_at.is_some(), "the run finished");
+    }
+}

@@ -66,3 +66,30 @@ backend_test! {
 }
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+backend_test! {
+    async fn a_deleted_group_still_reads_as_the_owner_of_its_okrs(app) {
+        let viewer = factories::user(&app.db).await;
+        let token = app.token_for(&viewer.id);
+        let group = factories::group(&app.db).await;
+        let cycle = factories::cycle(&app.db, &viewer.id).await;
+        let okr = factories::okr(&app.db, cycle.id, None, Some(group.id), false).await.unwrap();
+        factories::objective(&app.db, okr.id).await.unwrap();
+        assert_eq!(app.scim_delete(&format!("/Groups/{}", group.id)).await, 204);
+        let query = "query($id: ID!, $g: ID!) {
+            okr(id: $id) { owner { ... on Group { id name slug deletedAt } } }
+            objectives(where: {okr: {id: {eq: $id}}}) { nodes { owner { ... on Group { id deletedAt } } } }
+            group(id: $g) { id }
+        }";
+        let data = app.data(&token, query, json!({ "id": okr.id.to_string(), "g": group.id.to_string() })).await;
+        let owner = &data["okr"]["owner"];
+        assert_eq!(owner["id"], group.id.to_string());
+        assert_eq!(owner["name"], group.name.as_str());
+        assert_eq!(owner["slug"], group.slug.as_str());
+        assert!(owner["deletedAt"].is_string(), "{owner}");
+        assert_eq!(data["objectives"]["nodes"][0]["owner"]["id"], group.id.to_string());
+        assert!(data["group"].is_null(), "group(id) no longer shows it");
+        let (status, _) = app.scim_get(&format!("/Groups/{}", group.id)).await;
+        assert_eq!(status, 404);
+    }
+}

@@ -19,8 +19,17 @@ use crate::error::DomainError;
 pub const CONTENT_MAX: usize = 1_000;
 /// Longest assessment and reflection text (characters).
 pub const TEXT_MAX: usize = 10_000;
-/// Longest title or name (characters).
+/// Longest title or name (characters): cycle titles, group names, display and formatted
+/// names, departments.
 pub const NAME_MAX: usize = 200;
+/// Longest part of a person's name: given, family, middle (characters).
+pub const NAME_PART_MAX: usize = 100;
+/// Longest e-mail address (characters; RFC 5321 allows 254).
+pub const EMAIL_MAX: usize = 254;
+/// Longest `userName`, `externalId` and other identifier a client assigns (characters).
+/// Every limit here keeps an indexed text far below PostgreSQL's index-row limit
+/// (about 2,700 bytes, while 256 characters are at most 1,024 bytes of UTF-8).
+pub const IDENTIFIER_MAX: usize = 256;
 
 /// Why a field was refused; the GraphQL edge shows it as `UserErrorCode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -27,7 +27,7 @@ impl Table for Groups {
     const HIDDEN_AT: group::Column = group::Column::DeletedAt;
 
     fn key(id: &str) -> Option<Value> {
-        id.parse::<i64>().ok().map(Value::from)
+        crate::domain::ids::numeric(id).map(Value::from)
     }
     fn id_of(row: &group::Model) -> String {
         row.id.to_string()

@@ -51,6 +51,11 @@ impl Group {
         self.0.updated_at.into()
     }
 
+    /// When the group was deleted (it still reads as the owner of its OKRs), or null.
+    async fn deleted_at(&self) -> Option<DateTime> {
+        self.0.deleted_at.map(DateTime::from)
+    }
+
     /// Optimistic-concurrency version, bumped by every change.
     async fn version(&self) -> i32 {
         self.0.version

@@ -18,7 +18,8 @@ pub enum Owner {
     Group(Group),
 }
 
-/// The owner of `okr`, loaded in a batch with the other owners of the request.
+/// The owner of `okr`, loaded in a batch with the other owners of the request. A deleted
+/// group still owns its OKRs and reads as itself, with `deletedAt` set (decisions.md 25).
 pub async fn of(ctx: &Context<'_>, okr: &okr::Model) -> async_graphql::Result<Owner> {
     let loaders = loaders(ctx)?;
     let owner = match (&okr.user_id, okr.group_id) {
@@ -28,7 +29,7 @@ pub async fn of(ctx: &Context<'_>, okr: &okr::Model) -> async_graphql::Result<Ow
             .map_err(shared)?
             .map(|u| Owner::User(User(u))),
         (None, Some(group_id)) => loaders
-            .one(ParentKey::Int(group_id))
+            .owner_group(group_id)
             .await
             .map_err(shared)?
             .map(|g| Owner::Group(Group(g))),
