@@ -24,8 +24,9 @@ use crate::graphql::documents::DocumentCache;
 use crate::graphql::limits::DocumentLimits;
 use crate::overview::job::{OverviewJob, Schedule};
 use crate::overview::mailer::Mailer;
+use crate::serve::{self, ServeOptions};
 use crate::state::AppState;
-use crate::{db, graphql, health, scim};
+use crate::{db, error_bodies, graphql, health, scim};
 
 /// How long the development-mode token stays valid.
 const DEV_TOKEN_TTL_HOURS: i64 = 24 * 30;
@@ -37,7 +38,7 @@ pub struct Application {
     router: Router,
     db: DatabaseConnection,
     batch_db: DatabaseConnection,
-    grace: Duration,
+    serve: ServeOptions,
     dev_token: Option<Arc<str>>,
 }
 
@@ -89,7 +90,10 @@ impl Application {
             router: router(state),
             db,
             batch_db,
-            grace: Duration::from_secs(config.shutdown_grace_secs),
+            serve: ServeOptions {
+                header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
+                grace: Duration::from_secs(config.shutdown_grace_secs),
+            },
             dev_token,
         })
     }
@@ -128,7 +132,8 @@ impl Application {
     }
 
     /// Serves until `signal` completes, then lets in-flight requests finish for up to the
-    /// configured grace period.
+    /// configured grace period; an error when that ran out and requests were dropped (the
+    /// binary then exits non-zero).
     pub async fn run_until(
         self,
         signal: impl Future<Output = ()> + Send + 'static,
@@ -137,28 +142,11 @@ impl Application {
         let overview = self
             .overview
             .map(|(job, schedule)| tokio::spawn(job.run_forever(schedule)));
-        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let signal = async move {
             signal.await;
             tracing::info!("shutting down: finishing in-flight requests");
-            let _ = stopping_tx.send(());
         };
-        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(signal);
-        let grace = self.grace;
-        let deadline = async move {
-            if stopping_rx.await.is_ok() {
-                tokio::time::sleep(grace).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
-        let result = tokio::select! {
-            result = server.into_future() => result,
-            () = deadline => {
-                tracing::warn!("grace period over: dropping remaining connections");
-                Ok(())
-            }
-        };
+        let result = serve::serve(self.listener, self.router, signal, self.serve).await;
         if let Some(job) = overview {
             job.abort();
         }
@@ -184,6 +172,7 @@ pub fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(axum::middleware::from_fn(error_bodies::shape))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     timeout,

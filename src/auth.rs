@@ -23,9 +23,13 @@ pub struct Claims {
     pub sub: String,
     /// Expiry, seconds since the Unix epoch.
     pub exp: i64,
-    /// Issued at, seconds since the Unix epoch (optional in RFC 7519, so optional here).
+    /// Issued at, seconds since the Unix epoch (optional in RFC 7519, so optional here); a
+    /// token issued in the future (beyond the leeway) is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
+    /// Not before, seconds since the Unix epoch; honoured when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     /// Issuer, when configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
@@ -81,9 +85,18 @@ impl std::fmt::Debug for TokenVerifier {
 pub struct InvalidToken(#[from] jsonwebtoken::errors::Error);
 
 impl TokenVerifier {
-    /// Verifies signature, algorithm, expiry and the configured issuer and audience.
+    /// Verifies signature, algorithm, expiry, `nbf`, `iat` and the configured issuer and
+    /// audience, each time claim with `JWT_LEEWAY_SECS` of clock skew.
     pub fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
-        Ok(jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)?.claims)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)?.claims;
+        let latest = Utc::now()
+            .timestamp()
+            .saturating_add_unsigned(self.validation.leeway);
+        if claims.iat.is_some_and(|iat| iat > latest) {
+            let kind = jsonwebtoken::errors::ErrorKind::ImmatureSignature;
+            return Err(InvalidToken(kind.into()));
+        }
+        Ok(claims)
     }
 }
 
@@ -133,6 +146,7 @@ impl TokenIssuer {
         let claims = Claims {
             sub: user_id.to_owned(),
             iat: Some(now.timestamp()),
+            nbf: None,
             exp: (now + ttl).timestamp(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -196,6 +210,8 @@ impl TokenKeys {
 
 fn verifier(key: DecodingKey, algorithm: Algorithm, config: &Config) -> TokenVerifier {
     let mut validation = Validation::new(algorithm);
+    validation.leeway = config.jwt_leeway_secs;
+    validation.validate_nbf = true;
     let mut required = vec!["exp", "sub"];
     if let Some(issuer) = &config.jwt_issuer {
         validation.set_issuer(&[issuer]);
@@ -264,6 +280,41 @@ mod tests {
             .mint("user-1", chrono::Duration::minutes(-5))
             .unwrap();
         assert!(keys.verifier.verify(&token).is_err());
+    }
+
+    fn signed(claims: &serde_json::Value) -> String {
+        let key = EncodingKey::from_secret("x".repeat(40).as_bytes());
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).unwrap()
+    }
+
+    #[test]
+    fn clock_skew_is_the_configured_leeway_and_nbf_and_iat_are_honoured() {
+        let keys = TokenKeys::from_config(&config_with_secret()).unwrap();
+        let now = Utc::now().timestamp();
+        let leeway = i64::try_from(Config::default().jwt_leeway_secs).unwrap();
+        let verify = |claims: serde_json::Value| keys.verifier.verify(&signed(&claims)).is_ok();
+        assert!(verify(
+            serde_json::json!({"sub": "u", "exp": now - leeway + 2})
+        ));
+        assert!(!verify(
+            serde_json::json!({"sub": "u", "exp": now - leeway - 2})
+        ));
+        assert!(
+            !verify(serde_json::json!({"sub": "u", "exp": now - 30})),
+            "30 s is past a few seconds' skew"
+        );
+        assert!(!verify(
+            serde_json::json!({"sub": "u", "exp": now + 600, "nbf": now + 60})
+        ));
+        assert!(verify(
+            serde_json::json!({"sub": "u", "exp": now + 600, "nbf": now - 60})
+        ));
+        assert!(!verify(
+            serde_json::json!({"sub": "u", "exp": now + 600, "iat": now + 3_600})
+        ));
+        assert!(verify(
+            serde_json::json!({"sub": "u", "exp": now + 600, "iat": now})
+        ));
     }
 
     #[test]

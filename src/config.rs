@@ -92,6 +92,10 @@ pub struct Config {
     /// Most connections in the database pool.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection before it fails with
+    /// `SERVICE_UNAVAILABLE`, in seconds.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_SECS", default_value_t = 3)]
+    pub database_acquire_timeout_secs: u64,
     /// Address and port to listen on (development mode always uses 127.0.0.1).
     #[arg(long, env = "BIND_ADDR", default_value = DEFAULT_BIND_ADDR)]
     pub bind_addr: SocketAddr,
@@ -113,6 +117,9 @@ pub struct Config {
     /// Required `aud` claim, when set.
     #[arg(long, env = "JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// Clock skew allowed when checking a token's `exp`, `nbf` and `iat`, in seconds.
+    #[arg(long, env = "JWT_LEEWAY_SECS", default_value_t = 5)]
+    pub jwt_leeway_secs: u64,
     /// The SCIM role that makes a user an administrator.
     #[arg(long, env = "ADMIN_ROLE", default_value = "admin")]
     pub admin_role: String,
@@ -158,6 +165,10 @@ pub struct Config {
     /// Longest a request may take, in seconds.
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Longest wait for a complete request head on a new or idle keep-alive connection, in
+    /// seconds; then the connection is closed.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 15)]
+    pub header_read_timeout_secs: u64,
     /// How long shutdown waits for in-flight requests, in seconds.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
@@ -252,6 +263,7 @@ impl Default for Config {
         Self {
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             database_max_connections: 10,
+            database_acquire_timeout_secs: 3,
             bind_addr: DEFAULT_BIND_ADDR
                 .parse()
                 .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 8080))),
@@ -261,6 +273,7 @@ impl Default for Config {
             jwt_public_key_file: None,
             jwt_issuer: None,
             jwt_audience: None,
+            jwt_leeway_secs: 5,
             admin_role: "admin".to_owned(),
             graphiql: true,
             graphiql_assets_dir: PathBuf::from(DEFAULT_GRAPHIQL_ASSETS_DIR),
@@ -276,6 +289,7 @@ impl Default for Config {
             expose_sql_statement_count: false,
             request_body_limit: 1024 * 1024,
             request_timeout_secs: 30,
+            header_read_timeout_secs: 15,
             shutdown_grace_secs: 30,
             scim_bearer_token: None,
             scim_basic_username: None,

@@ -54,7 +54,8 @@ fn pool_options(config: &Config) -> ConnectOptions {
         .max_connections(config.database_max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        // A request waits this long for a connection, then fails with SERVICE_UNAVAILABLE.
+        .acquire_timeout(Duration::from_secs(config.database_acquire_timeout_secs))
         // Every read takes a connection from the pool; pinging each one first would add a
         // round trip per statement. Only a connection idle long enough to have been dropped
         // (by the server, a proxy or a firewall) is checked before use.

@@ -47,6 +47,10 @@ pub enum DomainError {
     /// A read request that cannot be served as asked (bad argument, over budget).
     #[error(transparent)]
     Query(#[from] crate::query::QueryError),
+    /// No database connection could be had in time (the database is down, unreachable or
+    /// saturated): the request may be retried.
+    #[error("database unavailable")]
+    Unavailable(#[source] DbErr),
     /// A database failure the client did not cause.
     #[error("database error")]
     Database(#[source] DbErr),
@@ -57,10 +61,37 @@ pub enum DomainError {
 
 impl From<DbErr> for DomainError {
     fn from(err: DbErr) -> Self {
+        if is_unavailable(&err) {
+            return Self::Unavailable(err);
+        }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(constraint)) => Self::Conflict { constraint },
             _ => Self::Database(err),
         }
+    }
+}
+
+/// Whether `err` says no connection could be had (rather than that a statement failed).
+fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else {
+        return false;
+    };
+    match sqlx.as_ref() {
+        Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Io(_) | Sqlx::Tls(_) => true,
+        // PostgreSQL's connection exceptions (08…), operator intervention such as a
+        // terminated session or a shutdown (57P…), too many connections (53300), and a
+        // database that does not accept connections (55000 at connect time).
+        Sqlx::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P") || code == "53300" || code == "55000"
+        }),
+        _ => false,
     }
 }
 

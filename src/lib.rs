@@ -20,6 +20,8 @@ pub mod db;
 pub mod domain;
 /// The internal error vocabulary.
 pub mod error;
+/// GraphQL and SCIM error bodies for refusals made before a handler runs (413, 414, 408).
+pub mod error_bodies;
 /// The GraphQL edge.
 pub mod graphql;
 /// Liveness and readiness probes.
@@ -30,6 +32,8 @@ pub mod overview;
 pub mod query;
 /// The SCIM 2.0 provisioning edge.
 pub mod scim;
+/// Serving HTTP connections with timeouts and a bounded graceful shutdown.
+pub mod serve;
 /// Shared handler state.
 pub mod state;
 /// Logging setup.

@@ -16,6 +16,8 @@ pub mod code {
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     /// The query exceeds a configured limit.
     pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    /// The database could not be reached in time; the request may be retried.
+    pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
     /// The server failed; details are in the log.
     pub const INTERNAL: &str = "INTERNAL";
 }
@@ -62,6 +64,13 @@ fn translate_ref(err: &DomainError) -> async_graphql::Error {
         }
         DomainError::Query(over @ QueryError::OverBudget { .. }) => {
             with_code(over.to_string(), code::QUERY_TOO_COMPLEX)
+        }
+        DomainError::Unavailable(cause) => {
+            tracing::warn!(error = %error_chain(cause), "database unavailable");
+            with_code(
+                "The database is unavailable; try again shortly",
+                code::SERVICE_UNAVAILABLE,
+            )
         }
         other => {
             tracing::error!(error = %error_chain(other), "internal error");

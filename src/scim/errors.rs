@@ -125,6 +125,13 @@ impl From<DomainError> for ScimError {
             DomainError::Unauthenticated => {
                 Self::new(StatusCode::UNAUTHORIZED, "Authentication required")
             }
+            DomainError::Unavailable(cause) => {
+                tracing::warn!(error = %error_chain(&cause), "database unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The database is unavailable; try again shortly",
+                )
+            }
             other => Self::internal(&other),
         }
     }

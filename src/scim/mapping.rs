@@ -124,6 +124,7 @@ pub fn group_json(record: &GroupRecord, base: &str) -> Value {
             json!({
                 "value": m.user_id,
                 "$ref": format!("{base}/Users/{}", m.user_id),
+                "display": m.display,
             })
         })
         .collect();

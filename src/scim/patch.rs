@@ -115,6 +115,17 @@ fn apply_path(
     };
     let target = sub.unwrap_or(r.attr);
     if r.attr.mutability == Mutability::ReadOnly || target.mutability == Mutability::ReadOnly {
+        // Okta renames a group with `{"op":"replace","value":{"id":"<its own id>",…}}`:
+        // restating a read-only value as it is changes nothing, so it is accepted.
+        let restated = op != OpKind::Remove
+            && sub.is_none()
+            && parsed.filter.is_none()
+            && r.extension.is_none()
+            && value.is_some()
+            && field_value(resource, r.attr.name) == value;
+        if restated {
+            return Ok(());
+        }
         return Err(ScimError::mutability(format!("{path} is read-only")));
     }
     if value.is_none() && op != OpKind::Remove {
@@ -133,6 +144,11 @@ fn apply_path(
             "{path}: only multi-valued attributes take a filter"
         ))),
     }
+}
+
+/// The top-level attribute `name` of the resource, whatever its case.
+fn field_value<'a>(resource: &'a Value, name: &str) -> Option<&'a Value> {
+    resource.as_object().and_then(|object| field(object, name))
 }
 
 /// A path naming a whole extension: its attributes one by one (remove drops it all).

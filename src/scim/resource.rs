@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::{ScimError, ScimJson, scim_body};
@@ -144,6 +144,38 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i32>, ScimError> {
         })
 }
 
+/// Whether `If-None-Match` names the current entity tag (or `*`): the client's copy is current.
+fn if_none_match(headers: &HeaderMap, current: &str) -> bool {
+    let Some(value) = headers.get(header::IF_NONE_MATCH) else {
+        return false;
+    };
+    let current = current.trim_start_matches("W/");
+    value.to_str().unwrap_or_default().split(',').any(|tag| {
+        let tag = tag.trim();
+        tag == "*" || tag.trim_start_matches("W/") == current
+    })
+}
+
+/// 400 `invalidSyntax` unless the body's `schemas` lists the resource's core schema URN.
+fn require_schema<K: ResourceType>(body: &Value) -> Result<(), ScimError> {
+    let urn = K::RESOURCE.schema();
+    let listed = body
+        .get("schemas")
+        .and_then(Value::as_array)
+        .is_some_and(|schemas| {
+            schemas
+                .iter()
+                .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
+        });
+    if listed {
+        Ok(())
+    } else {
+        Err(ScimError::invalid_syntax(format!(
+            "The body's schemas must list {urn}"
+        )))
+    }
+}
+
 fn projection<K: ResourceType>(query: Option<&str>) -> Result<Projection, ScimError> {
     let params = ListParams::from_query(query)?;
     Ok(Projection::new(
@@ -158,10 +190,19 @@ pub async fn get<K: ResourceType>(
     State(state): State<ScimState>,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ScimError> {
     let projection = projection::<K>(query.as_deref())?;
     let record = K::store(state.directory.as_ref()).get(&id).await?;
+    let tag = etag(K::version(&record));
+    if if_none_match(&headers, &tag) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(value) = HeaderValue::from_str(&tag) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+        return Ok(response);
+    }
     Ok(single::<K>(StatusCode::OK, &record, &base, &projection))
 }
 
@@ -171,6 +212,7 @@ pub async fn create<K: ResourceType>(
     BaseUrl(base): BaseUrl,
     ScimJson(body): ScimJson<Value>,
 ) -> Result<Response, ScimError> {
+    require_schema::<K>(&body)?;
     let fields = (K::PARSE)(&body)?;
     let record = K::store(state.directory.as_ref()).create(fields).await?;
     Ok(written::<K>(StatusCode::CREATED, &record, &base))
@@ -185,6 +227,7 @@ pub async fn replace<K: ResourceType>(
     ScimJson(body): ScimJson<Value>,
 ) -> Result<Response, ScimError> {
     let expected = if_match(&headers)?;
+    require_schema::<K>(&body)?;
     if body
         .get("id")
         .and_then(Value::as_str)

@@ -205,6 +205,7 @@ const MEMBER_PARTS: &[Attribute] = &[
         a.mutability = Mutability::Immutable;
         a
     },
+    read_only(text("display", "The member user's display name.")),
 ];
 
 /// The core Group schema's attributes.

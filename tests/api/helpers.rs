@@ -270,14 +270,17 @@ impl TestApp {
         (status, body)
     }
 
-    /// `POST /scim/v2{path}`.
+    /// `POST /scim/v2{path}`, with the resource's core schema URN added to a body that
+    /// names none (identity providers always send it; [`TestApp::scim`] sends bodies as given).
     pub(crate) async fn scim_post(&self, path: &str, body: Value) -> (u16, Value) {
+        let body = with_core_schema(path, body);
         let (status, _, body) = self.scim(reqwest::Method::POST, path, Some(body)).await;
         (status, body)
     }
 
-    /// `PUT /scim/v2{path}`.
+    /// `PUT /scim/v2{path}`, with the core schema URN added as for [`TestApp::scim_post`].
     pub(crate) async fn scim_put(&self, path: &str, body: Value) -> (u16, Value) {
+        let body = with_core_schema(path, body);
         let (status, _, body) = self.scim(reqwest::Method::PUT, path, Some(body)).await;
         (status, body)
     }
@@ -296,6 +299,21 @@ impl TestApp {
     pub(crate) async fn scim_delete(&self, path: &str) -> u16 {
         self.scim(reqwest::Method::DELETE, path, None).await.0
     }
+}
+
+/// `body` with `schemas: [<core URN of the path's resource>]` when it has no `schemas`.
+fn with_core_schema(path: &str, mut body: Value) -> Value {
+    let urn = if path.starts_with("/Users") && !path.starts_with("/Users/.search") {
+        "urn:ietf:params:scim:schemas:core:2.0:User"
+    } else if path.starts_with("/Groups") && !path.starts_with("/Groups/.search") {
+        "urn:ietf:params:scim:schemas:core:2.0:Group"
+    } else {
+        return body;
+    };
+    if let Some(object) = body.as_object_mut() {
+        object.entry("schemas").or_insert_with(|| json!([urn]));
+    }
+    body
 }
 
 /// Status, headers and JSON body of a SCIM response; asserts the SCIM media type.

@@ -22,6 +22,7 @@ mod mutations_common;
 mod mutations_concurrency;
 mod mutations_links;
 mod mutations_objectives;
+mod operations;
 mod overview;
 mod paging;
 mod races;

@@ -29,7 +29,8 @@ backend_test! {
             {"op": "Replace", "path": "displayName", "value": "Platform Team"},
         ])).await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(body["members"], json!([{"value": bob.id, "$ref": format!("{}/scim/v2/Users/{}", app.address, bob.id)}]));
+        let display = format!("{} {}", bob.given_name.clone().unwrap(), bob.family_name.clone().unwrap());
+        assert_eq!(body["members"], json!([{"value": bob.id, "$ref": format!("{}/scim/v2/Users/{}", app.address, bob.id), "display": display}]));
         assert_eq!(body["displayName"], "Platform Team");
         let live = entity::group_membership::Entity::find()
             .filter(entity::group_membership::Column::DeletedAt.is_null())
@@ -46,7 +47,7 @@ backend_test! {
         assert_scim_error(status, &body, 404, None);
         let (status, body) = app.scim_get("/Groups/abc").await;
         assert_scim_error(status, &body, 404, None);
-        let (status, body) = app.scim_post("/Groups", json!({"members": []})).await;
+        let (status, body) = app.scim_post("/Groups", json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "members": []})).await;
         assert_scim_error(status, &body, 400, Some("invalidValue"));
     }
 }
@@ -54,7 +55,7 @@ backend_test! {
 backend_test! {
     async fn root_search_spans_users_and_groups(app) {
         factories::user(&app.db).await;
-        app.scim_post("/Groups", json!({"displayName": "G"})).await;
+        app.scim_post("/Groups", json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "G"})).await;
         let (status, body) = app.scim_post("/.search", json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]})).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["totalResults"], 2);
@@ -91,5 +92,68 @@ backend_test! {
         assert!(data["group"].is_null(), "group(id) no longer shows it");
         let (status, _) = app.scim_get(&format!("/Groups/{}", group.id)).await;
         assert_eq!(status, 404);
+    }
+}
+
+backend_test! {
+    async fn okta_renames_with_its_own_id_members_show_display_and_if_none_match_is_304(app) {
+        let alice = factories::user(&app.db).await;
+        let (status, group) = app.scim_post("/Groups", json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Before", "members": [{"value": alice.id}],
+        })).await;
+        assert_eq!(status, 201, "{group}");
+        let id = group["id"].as_str().unwrap().to_owned();
+        let display = format!("{} {}", alice.given_name.clone().unwrap(), alice.family_name.clone().unwrap());
+        assert_eq!(group["members"][0]["display"], display.as_str(), "{group}");
+        let path = format!("/Groups/{id}");
+        // Okta restates the id inside the value; a different id is still refused.
+        let (status, body) = app.scim_patch(&path, json!([
+            {"op": "replace", "value": {"id": id, "displayName": "After"}},
+        ])).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["displayName"], "After");
+        let (status, body) = app.scim_patch(&path, json!([
+            {"op": "replace", "value": {"id": "999999", "displayName": "Other"}},
+        ])).await;
+        assert_scim_error(status, &body, 400, Some("mutability"));
+        // A client holding the current version gets 304 and no body.
+        let (_, headers, _) = app.scim(reqwest::Method::GET, &path, None).await;
+        let tag = headers["etag"].to_str().unwrap().to_owned();
+        let response = app.client.get(app.url(&format!("/scim/v2{path}")))
+            .bearer_auth(crate::helpers::SCIM_TOKEN)
+            .header("if-none-match", &tag)
+            .send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 304);
+        assert_eq!(response.headers()["etag"].to_str().unwrap(), tag);
+        assert!(response.text().await.unwrap().is_empty());
+        let response = app.client.get(app.url(&format!("/scim/v2{path}")))
+            .bearer_auth(crate::helpers::SCIM_TOKEN)
+            .header("if-none-match", "W/\"12345\"")
+            .send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        // `/Schemas` describes the members' display.
+        let (_, schema) = app.scim_get("/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group").await;
+        let members = schema["attributes"].as_array().unwrap().iter().find(|a| a["name"] == "members").unwrap();
+        assert!(members["subAttributes"].as_array().unwrap().iter().any(|s| s["name"] == "display"), "{members}");
+    }
+}
+
+backend_test! {
+    async fn bodies_without_the_core_schema_urn_are_invalid_syntax(app) {
+        for (path, body) in [
+            ("/Users", json!({ "userName": "noschema@example.com" })),
+            ("/Users", json!({ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "userName": "wrong@example.com" })),
+            ("/Groups", json!({ "schemas": [], "displayName": "No schema" })),
+        ] {
+            let (status, _, response) = app.scim(reqwest::Method::POST, path, Some(body)).await;
+            assert_scim_error(status, &response, 400, Some("invalidSyntax"));
+        }
+        let user = factories::user(&app.db).await;
+        let body = json!({ "userName": user.user_name });
+        let (status, _, response) = app.scim(reqwest::Method::PUT, &format!("/Users/{}", user.id), Some(body)).await;
+        assert_scim_error(status, &response, 400, Some("invalidSyntax"));
+        let (status, users) = app.scim_get("/Users?filter=userName%20eq%20%22noschema%40example.com%22").await;
+        assert_eq!((status, &users["totalResults"]), (200, &json!(0)), "nothing was written");
     }
 }

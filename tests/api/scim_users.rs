@@ -64,7 +64,7 @@ backend_test! {
 
 backend_test! {
     async fn missing_user_name_is_400_invalid_value(app) {
-        let (status, body) = app.scim_post("/Users", json!({"name": {"givenName": "x"}})).await;
+        let (status, body) = app.scim_post("/Users", json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "name": {"givenName": "x"}})).await;
         assert_scim_error(status, &body, 400, Some("invalidValue"));
     }
 }
