@@ -5,7 +5,9 @@
 //! would overflow a worker's stack and abort the whole process. The document's text is
 //! measured before it is parsed (a linear scan that skips strings and comments), the parsed
 //! document's list values and the `variables` JSON are measured before execution, and each
-//! violation names the limit it broke.
+//! violation names the limit it broke. The same walk checks the one rule of the document's
+//! values that async-graphql's validation misses: `@skip(if:)` and `@include(if:)` take a
+//! Boolean.
 
 use async_graphql::Positioned;
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
@@ -32,6 +34,16 @@ pub enum ShapeExceeded {
         what: &'static str,
         /// The configured limit.
         limit: usize,
+    },
+    /// `@skip(if:)` or `@include(if:)` given something other than a Boolean or a variable;
+    /// async-graphql's validation accepts any value for a built-in scalar, and would then
+    /// read it as `false`.
+    #[error("@{directive}(if:) takes a Boolean, not {found}")]
+    Condition {
+        /// `skip` or `include`.
+        directive: String,
+        /// What was given instead.
+        found: &'static str,
     },
     /// A list longer than `INPUT_LIST_LIMIT`.
     #[error("A list in the {what} has {count} items; INPUT_LIST_LIMIT allows {limit}")]
@@ -154,8 +166,12 @@ impl ListMeter {
 
     fn directives(&self, directives: &[Positioned<Directive>]) -> Result<(), ShapeExceeded> {
         for directive in directives {
-            for (_, value) in &directive.node.arguments {
+            let name = directive.node.name.node.as_str();
+            for (argument, value) in &directive.node.arguments {
                 self.value(&value.node)?;
+                if matches!(name, "skip" | "include") && argument.node == "if" {
+                    check_condition(name, &value.node)?;
+                }
             }
         }
         Ok(())
@@ -195,6 +211,24 @@ impl ListMeter {
             _ => Ok(()),
         }
     }
+}
+
+/// `if:` of `@skip`/`@include` must be a Boolean literal or a variable (whose type
+/// validation checks).
+fn check_condition(directive: &str, value: &Value) -> Result<(), ShapeExceeded> {
+    let found = match value {
+        Value::Boolean(_) | Value::Variable(_) => return Ok(()),
+        Value::List(_) => "a list",
+        Value::Object(_) => "an object",
+        Value::Null => "null",
+        Value::Number(_) => "a number",
+        Value::String(_) | Value::Binary(_) => "a string",
+        Value::Enum(_) => "an enum value",
+    };
+    Err(ShapeExceeded::Condition {
+        directive: directive.to_owned(),
+        found,
+    })
 }
 
 /// Checks the nesting and lists of a request's `variables` without recursion.
@@ -285,6 +319,26 @@ mod tests {
             "{ ...F } fragment F on Q { b { c(x: [1, 2, 3, 4]) } }"
         ));
         assert!(!refused("{ a(x: [1, 2, 3]) }"));
+    }
+
+    #[test]
+    fn skip_and_include_take_only_booleans_or_variables() {
+        let check = |query: &str| {
+            let document = async_graphql::parser::parse_query(query).expect("valid GraphQL");
+            check_document(&document, LIMITS)
+        };
+        assert!(check("query ($v: Boolean!) { a @skip(if: $v) b @include(if: true) }").is_ok());
+        for bad in ["[true]", "\"true\"", "1", "null", "{a: true}", "TRUE"] {
+            let query = format!("{{ a @skip(if: {bad}) }}");
+            assert!(
+                matches!(check(&query), Err(ShapeExceeded::Condition { .. })),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            check("{ ...F } fragment F on Q { a @include(if: [false]) }"),
+            Err(ShapeExceeded::Condition { .. })
+        ));
     }
 
     #[test]

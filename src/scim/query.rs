@@ -424,16 +424,30 @@ pub struct Projection {
     exclude: Vec<Vec<String>>,
 }
 
+/// Whether `asked` names `path` exactly or one of its parents (`members` names
+/// `members.display`).
+fn names(asked: &[Vec<String>], path: &[String]) -> bool {
+    asked.iter().any(|a| {
+        a.len() <= path.len() && a.iter().zip(path).all(|(x, y)| x.eq_ignore_ascii_case(y))
+    })
+}
+
 impl Projection {
     /// The projection a request asked for.
     pub fn new(resource: Resource, attributes: &[String], excluded: &[String]) -> Self {
         let keys = |list: &[String]| -> Vec<Vec<String>> {
             list.iter().filter_map(|a| json_keys(resource, a)).collect()
         };
-        Self {
-            include: keys(attributes),
-            exclude: keys(excluded),
-        }
+        let include = keys(attributes);
+        let mut exclude = keys(excluded);
+        // `returned: request` attributes stay out unless `attributes` names them.
+        exclude.extend(
+            resource
+                .returned_on_request()
+                .into_iter()
+                .filter(|path| !names(&include, path)),
+        );
+        Self { include, exclude }
     }
 
     /// Applies the projection; `schemas` and `id` are always kept.

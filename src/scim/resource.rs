@@ -120,7 +120,12 @@ fn single<K: ResourceType>(
 
 /// A written resource in full (create, replace, patch).
 fn written<K: ResourceType>(status: StatusCode, record: &K::Record, base: &str) -> Response {
-    single::<K>(status, record, base, &Projection::default())
+    single::<K>(
+        status,
+        record,
+        base,
+        &Projection::new(K::RESOURCE, &[], &[]),
+    )
 }
 
 /// The version named by `If-Match` (`None` when absent or `*`); an unreadable one is 412.

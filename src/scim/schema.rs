@@ -37,6 +37,17 @@ pub enum Mutability {
 }
 
 /// An attribute definition.
+/// RFC 7643 §7 `returned`: when a response carries the attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returned {
+    /// In every response, whatever `attributes` says.
+    Always,
+    /// Unless `attributes`/`excludedAttributes` leave it out.
+    Default,
+    /// Only when `attributes` names it.
+    Request,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Attribute {
     /// The canonical name.
@@ -53,8 +64,8 @@ pub struct Attribute {
     pub mutability: Mutability,
     /// `server` uniqueness.
     pub unique: bool,
-    /// `returned: always` instead of `default`.
-    pub always: bool,
+    /// When the attribute is returned.
+    pub returned: Returned,
     /// Sub-attributes of a complex attribute.
     pub sub: &'static [Attribute],
     /// Resource types a reference may name.
@@ -72,7 +83,7 @@ const fn attr(name: &'static str, kind: Kind, description: &'static str) -> Attr
         case_exact: false,
         mutability: Mutability::ReadWrite,
         unique: false,
-        always: false,
+        returned: Returned::Default,
         sub: &[],
         reference_types: &[],
         description,
@@ -205,7 +216,16 @@ const MEMBER_PARTS: &[Attribute] = &[
         a.mutability = Mutability::Immutable;
         a
     },
-    read_only(text("display", "The member user's display name.")),
+    {
+        // Returned on request only: clients that PATCH members compare what comes back with
+        // what they sent (scim2-tester does), and they never send a display.
+        let mut a = read_only(text(
+            "display",
+            "The member user's display name (ask for it with attributes=members.display).",
+        ));
+        a.returned = Returned::Request;
+        a
+    },
 ];
 
 /// The core Group schema's attributes.
@@ -222,7 +242,7 @@ pub const GROUP_ATTRIBUTES: &[Attribute] = &[
 pub const ID: Attribute = {
     let mut a = read_only(text("id", "The server's id of the resource."));
     a.case_exact = true;
-    a.always = true;
+    a.returned = Returned::Always;
     a.unique = true;
     a
 };
@@ -278,6 +298,22 @@ fn find(list: &'static [Attribute], name: &str) -> Option<&'static Attribute> {
 }
 
 impl Resource {
+    /// The JSON key paths of the attributes returned only when asked for.
+    pub fn returned_on_request(self) -> Vec<Vec<String>> {
+        let mut paths = Vec::new();
+        for attr in self.core() {
+            for sub in attr.sub {
+                if sub.returned == Returned::Request {
+                    paths.push(vec![attr.name.to_owned(), sub.name.to_owned()]);
+                }
+            }
+            if attr.returned == Returned::Request {
+                paths.push(vec![attr.name.to_owned()]);
+            }
+        }
+        paths
+    }
+
     /// The resource type's name.
     pub fn name(self) -> &'static str {
         match self {
@@ -368,7 +404,11 @@ fn attribute_json(a: &Attribute) -> Value {
         "required": a.required,
         "caseExact": a.case_exact,
         "mutability": mutability,
-        "returned": if a.always { "always" } else { "default" },
+        "returned": match a.returned {
+            Returned::Always => "always",
+            Returned::Default => "default",
+            Returned::Request => "request",
+        },
         "uniqueness": if a.unique { "server" } else { "none" },
     });
     if a.kind == Kind::Complex {

@@ -350,3 +350,15 @@ backend_test! {
         assert_eq!(data["okr"]["objectives"]["totalCount"], 1, "only the factory's objective");
     }
 }
+
+backend_test! {
+    async fn skip_and_include_conditions_must_be_booleans(app) {
+        let (_, body) = app.graphql("{ __typename @skip(if: [true]) }", json!({}), None).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        assert!(body.get("data").is_none(), "refused before execution: {body}");
+        let (_, body) = app.graphql("{ a: __typename @include(if: \"yes\") }", json!({}), None).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        let (_, body) = app.graphql("{ a: __typename @skip(if: true) b: __typename }", json!({}), None).await;
+        assert_eq!(body["data"], json!({ "b": "Query" }), "{body}");
+    }
+}

@@ -29,8 +29,7 @@ backend_test! {
             {"op": "Replace", "path": "displayName", "value": "Platform Team"},
         ])).await;
         assert_eq!(status, 200, "{body}");
-        let display = format!("{} {}", bob.given_name.clone().unwrap(), bob.family_name.clone().unwrap());
-        assert_eq!(body["members"], json!([{"value": bob.id, "$ref": format!("{}/scim/v2/Users/{}", app.address, bob.id), "display": display}]));
+        assert_eq!(body["members"], json!([{"value": bob.id, "$ref": format!("{}/scim/v2/Users/{}", app.address, bob.id)}]));
         assert_eq!(body["displayName"], "Platform Team");
         let live = entity::group_membership::Entity::find()
             .filter(entity::group_membership::Column::DeletedAt.is_null())
@@ -104,9 +103,15 @@ backend_test! {
         })).await;
         assert_eq!(status, 201, "{group}");
         let id = group["id"].as_str().unwrap().to_owned();
-        let display = format!("{} {}", alice.given_name.clone().unwrap(), alice.family_name.clone().unwrap());
-        assert_eq!(group["members"][0]["display"], display.as_str(), "{group}");
         let path = format!("/Groups/{id}");
+        // `display` is returned on request (`returned: request`), so what a client wrote
+        // comes back as it was written.
+        assert!(group["members"][0].get("display").is_none(), "{group}");
+        let display = format!("{} {}", alice.given_name.clone().unwrap(), alice.family_name.clone().unwrap());
+        for attributes in ["members.display", "members"] {
+            let (_, asked) = app.scim_get(&format!("{path}?attributes={attributes}")).await;
+            assert_eq!(asked["members"][0]["display"], display.as_str(), "{asked}");
+        }
         // Okta restates the id inside the value; a different id is still refused.
         let (status, body) = app.scim_patch(&path, json!([
             {"op": "replace", "value": {"id": id, "displayName": "After"}},
@@ -135,7 +140,8 @@ backend_test! {
         // `/Schemas` describes the members' display.
         let (_, schema) = app.scim_get("/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group").await;
         let members = schema["attributes"].as_array().unwrap().iter().find(|a| a["name"] == "members").unwrap();
-        assert!(members["subAttributes"].as_array().unwrap().iter().any(|s| s["name"] == "display"), "{members}");
+        let display = members["subAttributes"].as_array().unwrap().iter().find(|s| s["name"] == "display").unwrap();
+        assert_eq!(display["returned"], "request", "{display}");
     }
 }
 
