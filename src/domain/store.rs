@@ -124,6 +124,17 @@ pub enum Lock {
     Exclusive,
 }
 
+impl Lock {
+    /// `select` with this lock's clause.
+    pub fn apply<S: QuerySelect>(self, select: S) -> S {
+        match self {
+            Self::None => select,
+            Self::Share => select.lock_shared(),
+            Self::Exclusive => select.lock_exclusive(),
+        }
+    }
+}
+
 /// The live row with this id.
 pub async fn find_live<E: Tracked>(
     db: &impl ConnectionTrait,
@@ -139,12 +150,7 @@ pub async fn find_locked<E: Tracked>(
     lock: Lock,
 ) -> Result<Option<E::Model>, DomainError> {
     let select = E::find().filter(E::id_col().eq(id)).filter(live::<E>());
-    let select = match lock {
-        Lock::None => select,
-        Lock::Share => select.lock_shared(),
-        Lock::Exclusive => select.lock_exclusive(),
-    };
-    Ok(select.one(db).await?)
+    Ok(lock.apply(select).one(db).await?)
 }
 
 /// The live row `id` names, share-locked as the parent of a write, or a `NotFound` error at

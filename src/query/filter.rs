@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use crate::domain::changeset::{TextFault, text_fault};
+
 /// A literal in a comparison.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar {
@@ -221,13 +223,11 @@ impl Predicate {
 
 /// Refuses a filter text that no stored text could match in the same way on both databases.
 pub fn check_text(text: &str) -> Result<(), FilterRefusal> {
-    if text.contains('\0') {
-        return Err(FilterRefusal::Nul);
+    match text_fault(text, FILTER_TEXT_MAX) {
+        None => Ok(()),
+        Some(TextFault::Nul) => Err(FilterRefusal::Nul),
+        Some(TextFault::TooLong) => Err(FilterRefusal::TooLong),
     }
-    if text.chars().count() > FILTER_TEXT_MAX {
-        return Err(FilterRefusal::TooLong);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

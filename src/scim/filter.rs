@@ -185,11 +185,10 @@ pub fn check_size(input: &str, limits: &FilterLimits) -> Result<(), FilterRefusa
     for token in &tokens {
         match token {
             Token::Word(word)
-                if [
-                    "and", "or", "not", "eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr",
-                ]
-                .iter()
-                .any(|keyword| word.eq_ignore_ascii_case(keyword)) =>
+                if operator(word).is_some()
+                    || ["and", "or", "not"]
+                        .iter()
+                        .any(|keyword| word.eq_ignore_ascii_case(keyword)) =>
             {
                 terms += 1;
             }
@@ -371,8 +370,31 @@ impl Parser {
         let Some(Token::Word(op)) = self.next() else {
             return err(format!("expected an operator after {word:?}"));
         };
-        let op = match op.to_ascii_lowercase().as_str() {
-            "pr" => return Ok(FilterExpr::Present(path)),
+        let op = match operator(&op) {
+            Some(Operator::Present) => return Ok(FilterExpr::Present(path)),
+            Some(Operator::Compare(op)) => op,
+            None => return err(format!("unknown operator {op:?}")),
+        };
+        let value = match self.next() {
+            Some(Token::Str(s)) => CompValue::Str(s),
+            Some(Token::Word(w)) => literal(&w)?,
+            _ => return err("expected a value after the operator"),
+        };
+        Ok(FilterExpr::Compare(path, op, value))
+    }
+}
+
+/// An attribute operator: `pr` or a comparison.
+enum Operator {
+    Present,
+    Compare(CompareOp),
+}
+
+/// The operator `word` names, in any case.
+fn operator(word: &str) -> Option<Operator> {
+    Some(Operator::Compare(
+        match word.to_ascii_lowercase().as_str() {
+            "pr" => return Some(Operator::Present),
             "eq" => CompareOp::Eq,
             "ne" => CompareOp::Ne,
             "co" => CompareOp::Co,
@@ -382,15 +404,9 @@ impl Parser {
             "ge" => CompareOp::Ge,
             "lt" => CompareOp::Lt,
             "le" => CompareOp::Le,
-            _ => return err(format!("unknown operator {op:?}")),
-        };
-        let value = match self.next() {
-            Some(Token::Str(s)) => CompValue::Str(s),
-            Some(Token::Word(w)) => literal(&w)?,
-            _ => return err("expected a value after the operator"),
-        };
-        Ok(FilterExpr::Compare(path, op, value))
-    }
+            _ => return None,
+        },
+    ))
 }
 
 fn literal(word: &str) -> Result<CompValue, ParseError> {

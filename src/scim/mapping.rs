@@ -5,7 +5,9 @@
 //! as `"True"`/`"False"`, roles as strings or `{value}` objects; readOnly attributes are
 //! ignored; an empty string means absent.
 
-use crate::domain::changeset::{EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX, NAME_PART_MAX};
+use crate::domain::changeset::{
+    EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX, NAME_PART_MAX, TextFault, text_fault,
+};
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
@@ -173,17 +175,12 @@ fn string(
 
 /// `text` when it has no NUL and at most `max` characters; else 400 `invalidValue`.
 fn bounded(name: &str, text: String, max: usize) -> Result<String, ScimError> {
-    if text.contains('\0') {
-        return Err(ScimError::invalid_value(format!(
-            "{name} contains a NUL character (U+0000)"
-        )));
-    }
-    if text.chars().count() > max {
-        return Err(ScimError::invalid_value(format!(
-            "{name} is longer than {max} characters"
-        )));
-    }
-    Ok(text)
+    let detail = match text_fault(&text, max) {
+        None => return Ok(text),
+        Some(TextFault::Nul) => format!("{name} contains a NUL character (U+0000)"),
+        Some(TextFault::TooLong) => format!("{name} is longer than {max} characters"),
+    };
+    Err(ScimError::invalid_value(detail))
 }
 
 /// A boolean, also from the strings `"true"`/`"false"` in any case (Entra ID sends those).

@@ -31,6 +31,27 @@ pub const EMAIL_MAX: usize = 254;
 /// (about 2,700 bytes, while 256 characters are at most 1,024 bytes of UTF-8).
 pub const IDENTIFIER_MAX: usize = 256;
 
+/// What makes a text one that nothing may store or compare with (decisions.md 22 and 24);
+/// each edge reports it in its own vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFault {
+    /// It contains U+0000, which PostgreSQL refuses in a text and SQLite cuts patterns at.
+    Nul,
+    /// It has more than the allowed number of characters.
+    TooLong,
+}
+
+/// The rule `text` breaks when at most `max` characters are allowed, if any.
+pub fn text_fault(text: &str, max: usize) -> Option<TextFault> {
+    if text.contains('\0') {
+        Some(TextFault::Nul)
+    } else if text.chars().count() > max {
+        Some(TextFault::TooLong)
+    } else {
+        None
+    }
+}
+
 /// Why a field was refused; the GraphQL edge shows it as `UserErrorCode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
@@ -157,19 +178,17 @@ impl Changeset {
     }
 
     fn within(&mut self, field: &str, text: &str, max: usize) -> Option<String> {
-        if text.contains('\0') {
-            self.add(field, Code::Invalid, "contains a NUL character (U+0000)");
-            None
-        } else if text.chars().count() > max {
-            self.add(
-                field,
-                Code::TooLong,
-                format!("is longer than {max} characters"),
-            );
-            None
-        } else {
-            Some(text.to_owned())
+        match text_fault(text, max) {
+            None => return Some(text.to_owned()),
+            Some(TextFault::Nul) => {
+                self.add(field, Code::Invalid, "contains a NUL character (U+0000)");
+            }
+            Some(TextFault::TooLong) => {
+                let message = format!("is longer than {max} characters");
+                self.add(field, Code::TooLong, message);
+            }
         }
+        None
     }
 
     /// A numeric id in its canonical form (decisions.md 23): empty is `Required`, any other

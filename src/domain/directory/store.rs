@@ -138,12 +138,10 @@ async fn live_locked<K: Table>(
     let select = K::Entity::find()
         .filter(K::ID.eq(key))
         .filter(K::HIDDEN_AT.is_null());
-    let select = match lock {
-        Lock::None => select,
-        Lock::Share => select.lock_shared(),
-        Lock::Exclusive => select.lock_exclusive(),
-    };
-    select.one(db).await?.ok_or_else(|| not_found(K::NAME, id))
+    lock.apply(select)
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(K::NAME, id))
 }
 
 /// One live row, locked for the write transaction `db` (see [`Lock`]), at the version the
