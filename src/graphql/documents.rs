@@ -2,15 +2,14 @@
 //!
 //! Clients send the same few operations over and over, and parsing one took about a tenth of
 //! the server's work per request (measured with callgrind on the OKR page query). The cache
-//! keeps each document parsed and already checked against the [`limits`], so a repeated
-//! request neither parses nor measures it again. It is bounded: when it is full it starts
+//! keeps each document parsed, already checked against the [`limits`] and marked for
+//! [`completion`], so a repeated request neither parses nor measures it again. It is bounded: when it is full it starts
 //! over, and long documents are never kept.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::parser::types::ExecutableDocument;
-
+use crate::graphql::completion::{self, Executable};
 use crate::graphql::input_shape;
 use crate::graphql::limits::{self, DocumentLimits, LimitExceeded};
 
@@ -23,8 +22,8 @@ const LONGEST_KEPT: usize = 8 * 1024;
 /// A document ready to execute, refused by a limit, or not GraphQL at all.
 #[derive(Clone, Debug)]
 pub enum Prepared {
-    /// Parsed and within the limits.
-    Ready(Arc<ExecutableDocument>),
+    /// Parsed, within the limits, and marked for completion.
+    Ready(Arc<Executable>),
     /// Parsed, but over a limit.
     Refused(LimitExceeded),
     /// Not parsable: execution reports the syntax error with its position.
@@ -58,7 +57,11 @@ impl DocumentCache {
             match async_graphql::parser::parse_query(query) {
                 Err(_) => return Prepared::Unparsable,
                 Ok(document) => match limits::check_document(&document, self.limits) {
-                    Ok(()) => Prepared::Ready(Arc::new(document)),
+                    Ok(()) => Prepared::Ready(Arc::new(completion::mark(
+                        document,
+                        query,
+                        completion::types::served(),
+                    ))),
                     Err(refusal) => Prepared::Refused(refusal),
                 },
             }

@@ -9,6 +9,7 @@ use std::sync::{Arc, LazyLock};
 
 use async_graphql::Variables;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::auth::bearer_token;
+use crate::graphql::completion::{self, Executable, Executed};
 use crate::graphql::context::Viewer;
 use crate::graphql::documents::Prepared;
 use crate::graphql::errors::code;
@@ -91,7 +93,7 @@ pub async fn get(
         Err(refusal) => return refused(media, refusal),
     };
     if let Some(document) = &document
-        && selects_mutation(document, params.operation_name.as_deref())
+        && selects_mutation(&document.document, params.operation_name.as_deref())
     {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -121,7 +123,7 @@ type Refusal = (String, &'static str);
 
 /// The request's document, parsed and checked against the limits, and its variables checked
 /// too; `None` for a document that does not parse (execution reports the syntax error).
-fn prepare(state: &AppState, params: &Params) -> Result<Option<Arc<ExecutableDocument>>, Refusal> {
+fn prepare(state: &AppState, params: &Params) -> Result<Option<Arc<Executable>>, Refusal> {
     let shape = state.config.shape_limits();
     if let Err(refusal) = input_shape::check_variables(params.variables.values(), shape) {
         return Err((refusal.to_string(), code::BAD_USER_INPUT));
@@ -148,15 +150,15 @@ async fn execute(
     headers: &HeaderMap,
     media: MediaType,
     params: Params,
-    document: Option<Arc<ExecutableDocument>>,
+    document: Option<Arc<Executable>>,
 ) -> Response {
     let viewer = viewer(state, headers);
     // A mutation is all-or-nothing: a budget that ran out after its writes committed would
     // leave the client unsure whether to retry. Its statements are still counted, and the
     // payload's reads are bounded by the document's depth and complexity limits.
-    let mutation = document
-        .as_deref()
-        .is_some_and(|document| selects_mutation(document, params.operation_name.as_deref()));
+    let mutation = document.as_deref().is_some_and(|document| {
+        selects_mutation(&document.document, params.operation_name.as_deref())
+    });
     let budget = if mutation {
         usize::MAX
     } else {
@@ -164,15 +166,16 @@ async fn execute(
     };
     let counter = StatementCounter::new(budget);
     let loaders = Loaders::new(state.db.clone(), &state.batch_db, counter.clone());
+    let variables = Variables::from_json(Value::Object(params.variables));
     let mut request = async_graphql::Request::new(params.query)
-        .variables(Variables::from_json(Value::Object(params.variables)))
+        .variables(variables.clone())
         .data(viewer)
         .data(loaders);
-    if let Some(name) = params.operation_name {
+    if let Some(name) = &params.operation_name {
         request = request.operation_name(name);
     }
-    if let Some(document) = document {
-        request.set_parsed_query(ExecutableDocument::clone(&document));
+    if let Some(executable) = &document {
+        request.set_parsed_query(executable.document.clone());
     }
     let schema = state.schema.clone();
     let executed =
@@ -191,6 +194,16 @@ async fn execute(
             response
         }
     };
+    if let Some(executable) = &document
+        && !is_request_error(&response)
+    {
+        let executed = Executed {
+            executable,
+            operation_name: params.operation_name.as_deref(),
+            variables: &variables,
+        };
+        completion::complete(executed, completion::types::served(), &mut response);
+    }
     tag_limit_errors(&mut response);
     if state.config.expose_sql_statement_count {
         let count = async_graphql::Value::from(counter.count() as u64);

@@ -1,5 +1,6 @@
 //! The GraphQL edge: schema, HTTP transport, GraphiQL and error translation.
 
+pub mod completion;
 pub mod connection;
 pub mod context;
 pub mod documents;
