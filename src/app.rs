@@ -36,10 +36,8 @@ pub struct Application {
     listener: TcpListener,
     overview: Option<(OverviewJob, Schedule)>,
     router: Router,
-    db: DatabaseConnection,
-    batch_db: DatabaseConnection,
+    state: AppState,
     serve: ServeOptions,
-    dev_token: Option<Arc<str>>,
 }
 
 impl Application {
@@ -76,7 +74,7 @@ impl Application {
             batch_db: batch_db.clone(),
             schema: graphql::schema::build(db.clone(), config.clone()),
             keys: Arc::new(keys),
-            dev_token: dev_token.clone(),
+            dev_token,
             documents: Arc::new(DocumentCache::new(DocumentLimits {
                 aliases: config.query_alias_limit,
                 depth: config.query_depth_limit,
@@ -87,14 +85,12 @@ impl Application {
         Ok(Self {
             listener,
             overview,
-            router: router(state),
-            db,
-            batch_db,
+            router: router(state.clone()),
+            state,
             serve: ServeOptions {
                 header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
                 grace: Duration::from_secs(config.shutdown_grace_secs),
             },
-            dev_token,
         })
     }
 
@@ -112,17 +108,22 @@ impl Application {
 
     /// The database pool the server uses.
     pub fn db(&self) -> &DatabaseConnection {
-        &self.db
+        &self.state.db
     }
 
     /// The pool DataLoader batches read through ([`db::connect_batches`]).
     pub fn batch_db(&self) -> &DatabaseConnection {
-        &self.batch_db
+        &self.state.batch_db
+    }
+
+    /// The state the handlers share (for running requests in process, as the tests do).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// The development-mode token, when the server runs in development mode.
     pub fn dev_token(&self) -> Option<&str> {
-        self.dev_token.as_deref()
+        self.state.dev_token.as_deref()
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.

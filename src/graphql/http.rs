@@ -47,10 +47,13 @@ impl MediaType {
 
 /// The parameters of one GraphQL request, from a JSON body or a query string.
 #[derive(Debug, Default)]
-struct Params {
-    query: String,
-    variables: Map<String, Value>,
-    operation_name: Option<String>,
+pub struct Params {
+    /// The document's text.
+    pub query: String,
+    /// The variables' values.
+    pub variables: Map<String, Value>,
+    /// The operation to run, when the document has several.
+    pub operation_name: Option<String>,
 }
 
 /// `POST /graphql` with a JSON body.
@@ -119,11 +122,11 @@ pub async fn sdl() -> Response {
 }
 
 /// Why a request was refused before execution: the message and its `extensions.code`.
-type Refusal = (String, &'static str);
+pub type Refusal = (String, &'static str);
 
 /// The request's document, parsed and checked against the limits, and its variables checked
 /// too; `None` for a document that does not parse (execution reports the syntax error).
-fn prepare(state: &AppState, params: &Params) -> Result<Option<Arc<Executable>>, Refusal> {
+pub fn prepare(state: &AppState, params: &Params) -> Result<Option<Arc<Executable>>, Refusal> {
     let shape = state.config.shape_limits();
     if let Err(refusal) = input_shape::check_variables(params.variables.values(), shape) {
         return Err((refusal.to_string(), code::BAD_USER_INPUT));
@@ -152,6 +155,34 @@ async fn execute(
     params: Params,
     document: Option<Arc<Executable>>,
 ) -> Response {
+    let response = run(state, headers, params, document).await;
+    let status = if media == MediaType::GraphqlResponseJson && is_request_error(&response) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    // A request that never ran has no `data` entry at all (GraphQL-over-HTTP, both media types).
+    let body = if is_request_error(&response) {
+        serde_json::to_vec(&json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = body.unwrap_or_else(|_| {
+        br#"{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL"}}]}"#
+            .to_vec()
+    });
+    (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+}
+
+/// Runs a request [`prepare`]d from `params` as the caller `headers` authenticate: executes
+/// it on `state.schema`, completes the response as the specification asks and gives every
+/// error its code. `document` is `None` for a document that does not parse.
+pub async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: Params,
+    document: Option<Arc<Executable>>,
+) -> async_graphql::Response {
     let viewer = viewer(state, headers);
     // A mutation is all-or-nothing: a budget that ran out after its writes committed would
     // leave the client unsure whether to retry. Its statements are still counted, and the
@@ -211,22 +242,7 @@ async fn execute(
             .extensions
             .insert("sqlStatements".to_owned(), count);
     }
-    let status = if media == MediaType::GraphqlResponseJson && is_request_error(&response) {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    // A request that never ran has no `data` entry at all (GraphQL-over-HTTP, both media types).
-    let body = if is_request_error(&response) {
-        serde_json::to_vec(&json!({ "errors": response.errors }))
-    } else {
-        serde_json::to_vec(&response)
-    };
-    let body = body.unwrap_or_else(|_| {
-        br#"{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL"}}]}"#
-            .to_vec()
-    });
-    (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+    response
 }
 
 fn viewer(state: &AppState, headers: &HeaderMap) -> Viewer {

@@ -20,11 +20,19 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// The schema with its data and the complexity limit (depth and aliases are checked by
 /// [`crate::graphql::limits`] before a request reaches the schema).
 pub fn build(db: DatabaseConnection, config: Arc<Config>) -> AppSchema {
+    configured(db, config).finish()
+}
+
+/// [`build`]'s builder before `finish`, for adding an extension (the reference comparison
+/// records every resolver's outcome this way).
+pub fn configured(
+    db: DatabaseConnection,
+    config: Arc<Config>,
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     builder()
         .limit_complexity(config.query_complexity_limit)
         .data(db)
         .data(config)
-        .finish()
 }
 
 /// The SDL as `schema.graphql` holds it: fields and enum values sorted, descriptions kept.

@@ -127,6 +127,8 @@ pub(crate) struct TestApp {
     pub(crate) db: DatabaseConnection,
     /// The server's pool for DataLoader batches.
     pub(crate) batch_db: DatabaseConnection,
+    /// The server's shared state, for running requests in process.
+    pub(crate) state: okrs::state::AppState,
     pub(crate) client: reqwest::Client,
     pub(crate) config: Config,
     database_url: String,
@@ -164,12 +166,14 @@ impl TestApp {
         let address = format!("http://{}", app.local_addr());
         let db = app.db().clone();
         let batch_db = app.batch_db().clone();
+        let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
         Self {
             backend,
             address,
             db,
             batch_db,
+            state,
             client: reqwest::Client::new(),
             config,
             database_url: database_url.to_owned(),

@@ -27,6 +27,7 @@ mod overview;
 mod paging;
 mod races;
 mod reads;
+mod reference;
 mod response_shape;
 mod schema_sdl;
 mod scim_discovery;

@@ -7,8 +7,9 @@
 //! as CollectFields collects them (fragments inlined, `@skip`/`@include` applied, a response
 //! key at its first place), a key async-graphql dropped is a field that raised an error and
 //! completes to `null`, and a `null` in a non-null position makes the nearest nullable parent
-//! `null` (§6.4.4). Errors are kept as they are: each already names the field that raised it.
+//! `null` (§6.4.4). Errors are kept, each naming the field that raised it, in document order.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use async_graphql::indexmap::IndexMap;
@@ -71,6 +72,29 @@ pub fn complete(
     };
     let fields = walk.collect_root(root, &operation.selection_set.node);
     response.data = walk.object(root, &fields, raw).unwrap_or(Value::Null);
+    sort_errors(&mut response.errors);
+}
+
+/// Puts errors in document order (then by path), instead of the order concurrent fields
+/// happened to fail in, so that the same request always gets the same answer.
+fn sort_errors(errors: &mut [ServerError]) {
+    fn step_order(a: &PathSegment, b: &PathSegment) -> Ordering {
+        match (a, b) {
+            (PathSegment::Index(a), PathSegment::Index(b)) => a.cmp(b),
+            (PathSegment::Field(a), PathSegment::Field(b)) => a.cmp(b),
+            (PathSegment::Index(_), PathSegment::Field(_)) => Ordering::Less,
+            (PathSegment::Field(_), PathSegment::Index(_)) => Ordering::Greater,
+        }
+    }
+    errors.sort_by(|a, b| {
+        let at = |error: &ServerError| error.locations.first().map(|pos| (pos.line, pos.column));
+        at(a).cmp(&at(b)).then_with(|| {
+            let mut steps = a.path.iter().zip(&b.path).map(|(a, b)| step_order(a, b));
+            steps
+                .find(|order| order.is_ne())
+                .unwrap_or_else(|| a.path.len().cmp(&b.path.len()))
+        })
+    });
 }
 
 fn operation<'d>(
