@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::graphql::errors::code;
-use crate::scim::errors::ScimError;
+use crate::scim::errors::{SCIM_JSON, ScimError};
 
 /// The longest request URI accepted, in bytes: long enough for a GET query of a few
-/// thousand characters, short of hyper's own 64 KiB limit (which answers without a body).
+/// thousand characters. Past hyper's own 64 KiB limit, its parser refuses the request before
+/// any handler runs; [`crate::serve::refusals`] gives that answer the same body.
 pub const URI_LIMIT: usize = 32 * 1024;
 
 /// Refuses over-long URIs, and gives the framework's bodiless refusals the API's error shape.
@@ -24,8 +25,7 @@ pub async fn shape(request: Request, next: Next) -> Response {
         .path_and_query()
         .map_or(0, |p| p.as_str().len());
     if uri_len > URI_LIMIT {
-        let message = format!("The request URI is longer than {URI_LIMIT} bytes");
-        return error(StatusCode::URI_TOO_LONG, scim, &message);
+        return error(StatusCode::URI_TOO_LONG, scim, &uri_too_long_message());
     }
     let response = next.run(request).await;
     let already_shaped = response
@@ -43,8 +43,20 @@ pub async fn shape(request: Request, next: Next) -> Response {
 }
 
 fn error(status: StatusCode, scim: bool, message: &str) -> Response {
+    let (content_type, body) = shaped(status, scim, message);
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// The content type and body of a refusal with `status`: RFC 7644's error under `/scim/v2`
+/// (`scim`), a GraphQL error body elsewhere.
+pub fn shaped(status: StatusCode, scim: bool, message: &str) -> (&'static str, String) {
     if scim {
-        return ScimError::new(status, message).into_response();
+        let body = ScimError::new(status, message).body();
+        return (SCIM_JSON, body.to_string());
     }
     let code = if status == StatusCode::REQUEST_TIMEOUT {
         code::SERVICE_UNAVAILABLE
@@ -52,10 +64,10 @@ fn error(status: StatusCode, scim: bool, message: &str) -> Response {
         code::BAD_USER_INPUT
     };
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    response
+    ("application/json; charset=utf-8", body.to_string())
+}
+
+/// The message of every 414.
+pub fn uri_too_long_message() -> String {
+    format!("The request URI is longer than {URI_LIMIT} bytes")
 }

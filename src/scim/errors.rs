@@ -137,8 +137,9 @@ impl From<DomainError> for ScimError {
     }
 }
 
-impl IntoResponse for ScimError {
-    fn into_response(self) -> Response {
+impl ScimError {
+    /// The RFC 7644 §3.12 error body.
+    pub fn body(&self) -> serde_json::Value {
         let mut body = json!({
             "schemas": [ERROR_SCHEMA],
             "status": self.status.as_u16().to_string(),
@@ -147,7 +148,13 @@ impl IntoResponse for ScimError {
         if let Some(scim_type) = self.scim_type {
             body["scimType"] = json!(scim_type);
         }
-        scim_body(self.status, &body)
+        body
+    }
+}
+
+impl IntoResponse for ScimError {
+    fn into_response(self) -> Response {
+        scim_body(self.status, &self.body())
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
@@ -123,6 +124,9 @@ enum Step<'d> {
 /// The fields collected for one object: response key, then every field node selecting it.
 type Collected<'d> = IndexMap<&'d Name, Vec<&'d Field>>;
 
+/// An object type, the first field node selecting the object, and how many nodes do.
+type SubfieldsKey = (Name, *const Field, usize);
+
 struct Walk<'d> {
     types: &'d OutputTypes,
     document: &'d ExecutableDocument,
@@ -131,17 +135,18 @@ struct Walk<'d> {
     type_key: &'d Name,
     errors: &'d [ServerError],
     path: Vec<Step<'d>>,
-    /// Sub-fields already collected, by object type and the field nodes they come from: a
-    /// list of a thousand objects collects once.
-    collected: HashMap<(Name, Vec<*const Field>), std::rc::Rc<Collected<'d>>>,
+    /// Sub-fields already collected, by object type and the field nodes they come from (keyed
+    /// by the first node and their number, and checked against all of them): a list of a
+    /// thousand objects collects once.
+    collected: HashMap<SubfieldsKey, (Vec<&'d Field>, Rc<Collected<'d>>)>,
 }
 
 impl<'d> Walk<'d> {
-    fn collect_root(&mut self, root: &Name, set: &'d SelectionSet) -> std::rc::Rc<Collected<'d>> {
+    fn collect_root(&mut self, root: &Name, set: &'d SelectionSet) -> Rc<Collected<'d>> {
         let mut fields = Collected::new();
         let mut visited = Vec::new();
         self.collect(root, set, &mut fields, &mut visited);
-        std::rc::Rc::new(fields)
+        Rc::new(fields)
     }
 
     /// The specification's CollectFields for an object of type `object_type`.
@@ -201,12 +206,15 @@ impl<'d> Walk<'d> {
 
     /// The fields selected on an object of type `object_type` by the field nodes `nodes`
     /// (the specification's CollectSubfields), collected once per type and nodes.
-    fn subfields(&mut self, object_type: &Name, nodes: &[&'d Field]) -> std::rc::Rc<Collected<'d>> {
+    fn subfields(&mut self, object_type: &Name, nodes: &[&'d Field]) -> Rc<Collected<'d>> {
         let key = (
             object_type.clone(),
-            nodes.iter().map(|node| std::ptr::from_ref(*node)).collect(),
+            std::ptr::from_ref(nodes[0]),
+            nodes.len(),
         );
-        if let Some(fields) = self.collected.get(&key) {
+        if let Some((seen, fields)) = self.collected.get(&key)
+            && seen.iter().zip(nodes).all(|(a, b)| std::ptr::eq(*a, *b))
+        {
             return fields.clone();
         }
         let mut fields = Collected::new();
@@ -219,8 +227,8 @@ impl<'d> Walk<'d> {
                 &mut visited,
             );
         }
-        let fields = std::rc::Rc::new(fields);
-        self.collected.insert(key, fields.clone());
+        let fields = Rc::new(fields);
+        self.collected.insert(key, (nodes.to_vec(), fields.clone()));
         fields
     }
 
@@ -272,6 +280,33 @@ impl<'d> Walk<'d> {
         fields: &Collected<'d>,
         mut raw: IndexMap<Name, Value>,
     ) -> Option<Value> {
+        // Most objects come back complete and in order (their fields were ready at once):
+        // they are completed in place.
+        let in_order = raw.len() == fields.len()
+            && raw
+                .keys()
+                .zip(fields.keys())
+                .all(|(answered, selected)| answered == *selected);
+        if in_order {
+            for (index, (&key, nodes)) in fields.iter().enumerate() {
+                let Some((_, slot)) = raw.get_index_mut(index) else {
+                    break;
+                };
+                let Some(ty) = self.types.field(object_type, &nodes[0].name.node) else {
+                    continue;
+                };
+                let answered = std::mem::take(slot);
+                self.path.push(Step::Key(key.as_str()));
+                let value = self.value(ty, nodes, Some(answered));
+                self.path.pop();
+                match value {
+                    Some(value) => *slot = value,
+                    None if ty.is_non_null() => return None,
+                    None => {}
+                }
+            }
+            return Some(Value::Object(raw));
+        }
         let mut completed = IndexMap::with_capacity(fields.len());
         for (&key, nodes) in fields {
             let value = raw.swap_remove(key.as_str());
@@ -280,7 +315,7 @@ impl<'d> Walk<'d> {
                 continue;
             };
             self.path.push(Step::Key(key.as_str()));
-            let value = self.value(&ty, nodes, value);
+            let value = self.value(ty, nodes, value);
             self.path.pop();
             match value {
                 Some(value) => completed.insert(key.clone(), value),
@@ -311,19 +346,19 @@ impl<'d> Walk<'d> {
         match ty {
             TypeRef::NonNull(inner) => self.named_or_list(inner, nodes, raw, true),
             TypeRef::List(item) => match raw {
-                Value::List(items) => {
-                    let mut completed = Vec::with_capacity(items.len());
-                    for (index, raw_item) in items.into_iter().enumerate() {
+                Value::List(mut items) => {
+                    for (index, slot) in items.iter_mut().enumerate() {
+                        let answered = std::mem::take(slot);
                         self.path.push(Step::Index(index));
-                        let value = self.value(item, nodes, Some(raw_item));
+                        let value = self.value(item, nodes, Some(answered));
                         self.path.pop();
                         match value {
-                            Some(value) => completed.push(value),
+                            Some(value) => *slot = value,
                             None if item.is_non_null() => return None,
-                            None => completed.push(Value::Null),
+                            None => {}
                         }
                     }
-                    Some(Value::List(completed))
+                    Some(Value::List(items))
                 }
                 Value::Null => None,
                 other => Some(other),

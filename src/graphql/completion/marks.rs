@@ -93,7 +93,7 @@ impl Marker<'_> {
                     let named = ty.named().clone();
                     if self.types.get(&named).is_some_and(|t| t.is_composite()) {
                         self.visit(&mut field.node.selection_set, &named);
-                        if self.needs_mark(&ty, &named, &field.node.selection_set.node) {
+                        if self.needs_mark(ty, &named, &field.node.selection_set.node) {
                             add_type_field(&mut field.node.selection_set, self.type_key);
                         }
                     }

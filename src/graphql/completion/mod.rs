@@ -3,7 +3,7 @@
 //! and a non-null field's `null` propagated to its nearest nullable parent.
 //!
 //! async-graphql executes the request; [`marks`] first adds what completion will need to
-//! know about the run, and [`complete`] then rebuilds `data` from the document and the
+//! know about the run, and [`complete()`] then rebuilds `data` from the document and the
 //! schema's [`types`].
 
 pub mod complete;

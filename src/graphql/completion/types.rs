@@ -66,6 +66,8 @@ pub struct OutputTypes {
     pub query: Name,
     /// The root mutation type's name, if the schema has mutations.
     pub mutation: Option<Name>,
+    /// The meta-fields' types: `__typename`, `__schema` and `__type`.
+    meta: [TypeRef; 3],
 }
 
 /// The introspection query the table is read with: six wrappers cover `[[T!]!]!`.
@@ -98,14 +100,13 @@ impl OutputTypes {
 
     /// The type of `field` on `type_name`, including the meta-fields every type has
     /// (`__typename`) and those of the query root (`__schema`, `__type`).
-    pub fn field(&self, type_name: &str, field: &str) -> Option<TypeRef> {
+    pub fn field(&self, type_name: &str, field: &str) -> Option<&TypeRef> {
+        let [typename, schema, r#type] = &self.meta;
         match field {
-            "__typename" => Some(non_null("String")),
-            "__schema" if type_name == self.query.as_str() => Some(non_null("__Schema")),
-            "__type" if type_name == self.query.as_str() => {
-                Some(TypeRef::Named(Name::new("__Type")))
-            }
-            _ => self.get(type_name)?.fields.get(field).cloned(),
+            "__typename" => Some(typename),
+            "__schema" if type_name == self.query.as_str() => Some(schema),
+            "__type" if type_name == self.query.as_str() => Some(r#type),
+            _ => self.get(type_name)?.fields.get(field),
         }
     }
 
@@ -126,6 +127,11 @@ impl OutputTypes {
             query: type_name(member(schema, "queryType")).unwrap_or_else(|| Name::new("Query")),
             mutation: type_name(member(schema, "mutationType")),
             types: HashMap::new(),
+            meta: [
+                non_null("String"),
+                non_null("__Schema"),
+                TypeRef::Named(Name::new("__Type")),
+            ],
         };
         for ty in list(member(schema, "types")) {
             let Some(name) = type_name(ty) else { continue };
@@ -198,14 +204,14 @@ mod tests {
         assert!(!types.applies("Group", "User"));
         assert_eq!(
             types.field("Query", "__schema"),
-            Some(non_null("__Schema")),
+            Some(&non_null("__Schema")),
             "the root's meta-fields"
         );
         let kinds = types
             .field("__Schema", "types")
             .expect("introspection types too");
         assert_eq!(
-            kinds,
+            *kinds,
             TypeRef::NonNull(Box::new(TypeRef::List(Box::new(non_null("__Type")))))
         );
         assert!(!types.get("String").expect("scalars").is_composite());

@@ -4,7 +4,11 @@
 //! `axum::serve` sets no timer on hyper, so a client that opens a connection and never
 //! finishes its headers (or leaves a keep-alive connection idle) holds it forever. Here every
 //! HTTP/1 connection must deliver a complete request head within the header-read timeout,
-//! whether it is new or idle between requests; otherwise hyper closes it.
+//! whether it is new or idle between requests; otherwise hyper closes it. The one answer
+//! hyper's parser writes by itself (414 for a request line over 64 KiB) gets the API's error
+//! body from [`refusals`].
+
+pub mod refusals;
 
 use std::future::Future;
 use std::time::Duration;
@@ -15,6 +19,8 @@ use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+
+use crate::serve::refusals::ShapedRefusals;
 
 /// How the server treats its connections.
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +60,7 @@ pub async fn serve(
                 };
                 let service = TowerToHyperService::new(router.clone());
                 let connection = builder
-                    .serve_connection(TokioIo::new(stream), service)
+                    .serve_connection(TokioIo::new(ShapedRefusals::new(stream)), service)
                     .into_owned();
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {
