@@ -1,6 +1,7 @@
 //! Relay connections: pages of nodes with keyset cursors, `pageInfo` and a `totalCount`
 //! that is computed only when selected.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::{Context, SimpleObject};
@@ -11,7 +12,7 @@ use crate::graphql::context::loaders;
 use crate::graphql::errors::{IntoGraphql, internal, shared};
 use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row};
 use crate::query::QueryError;
-use crate::query::def::EntityDef;
+use crate::query::def::{EntityDef, RelationDef};
 use crate::query::entities::default_sort;
 use crate::query::filter::Filter;
 use crate::query::page::{self, FilterKey, ListSpec, Page, PageArgs, ParentKey};
@@ -139,11 +140,73 @@ pub async fn root_page<M: Row>(
     ))
 }
 
+/// A relation of one entity, leading to rows of type `M`, checked while compiling: a
+/// constant made with [`Relation::named`] fails the build when the entity has no relation of
+/// that name, or when the relation leads to rows other than `M`.
+pub struct Relation<M> {
+    owner: &'static EntityDef,
+    relation: &'static RelationDef,
+    row: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Relation<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Relation<M> {}
+
+impl<M: Row> Relation<M> {
+    /// `owner`'s relation called `name`; use it in a `const`, so a wrong name or row type is
+    /// a compile error.
+    pub const fn named(owner: &'static EntityDef, name: &str) -> Self {
+        let mut index = 0;
+        while index < owner.relations.len() {
+            let relation = &owner.relations[index];
+            if same_text(relation.name, name) {
+                assert!(
+                    same_text(relation.target.name, M::DEF.name),
+                    "the relation leads to rows of another entity"
+                );
+                return Self {
+                    owner,
+                    relation,
+                    row: PhantomData,
+                };
+            }
+            index += 1;
+        }
+        panic!("the entity has no relation of that name")
+    }
+
+    fn reference(self) -> RelationRef {
+        RelationRef {
+            owner: self.owner,
+            relation: self.relation,
+        }
+    }
+}
+
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut index = 0;
+    while index < a.len() {
+        if a[index] != b[index] {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
 /// A page of the rows related to `parent` through `relation`, batched across parents.
 pub async fn child_page<M: Row>(
     ctx: &Context<'_>,
-    owner: &'static EntityDef,
-    relation: &str,
+    relation: Relation<M>,
     parent: ParentKey,
     filter: Filter,
     sort: Option<Vec<SortKey>>,
@@ -153,7 +216,7 @@ where
     Loaders: LoaderFor<M>,
 {
     let loaders = loaders(ctx)?;
-    let relation = RelationRef::of(owner, relation).gql()?;
+    let relation = relation.reference();
     let spec = Arc::new(spec(ctx, M::DEF, filter, sort, page_args)?);
     let page = loaders
         .page::<M>(relation, spec.clone(), parent.clone())
@@ -174,8 +237,7 @@ where
 /// side (an OKR's reflection, an objective's assessment).
 pub async fn child_one<M: Row>(
     ctx: &Context<'_>,
-    owner: &'static EntityDef,
-    relation: &str,
+    relation: Relation<M>,
     parent: ParentKey,
 ) -> async_graphql::Result<Option<M>>
 where
@@ -185,7 +247,7 @@ where
         first: Some(1),
         ..PageArgs::default()
     };
-    let (page, _) = child_page::<M>(ctx, owner, relation, parent, Filter::True, None, args).await?;
+    let (page, _) = child_page::<M>(ctx, relation, parent, Filter::True, None, args).await?;
     Ok(page.rows.into_iter().next().map(|(row, _)| row))
 }
 

@@ -89,18 +89,6 @@ pub struct RelationRef {
     pub relation: &'static RelationDef,
 }
 
-impl RelationRef {
-    /// The relation called `name` of `owner`; a missing one is a programming error.
-    pub fn of(owner: &'static EntityDef, name: &str) -> Result<Self, DomainError> {
-        owner
-            .relation(name)
-            .map(|relation| Self { owner, relation })
-            .ok_or_else(|| {
-                DomainError::Internal(anyhow::anyhow!("{} has no relation {name}", owner.name))
-            })
-    }
-}
-
 /// Relations are statics, each in its owner's list, so the address identifies one (and
 /// hashes in one step instead of two strings).
 impl PartialEq for RelationRef {

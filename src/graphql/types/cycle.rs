@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::cycle;
 
-use crate::graphql::connection::{child_page, connection};
+use crate::graphql::connection::{Relation, child_page, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::shared;
 use crate::graphql::inputs::entities::{OkrOrderBy, OkrWhere, Where, sort_keys};
@@ -13,6 +13,9 @@ use crate::graphql::types::{OkrConnection, User, id};
 use crate::query::entities::CYCLES;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
+
+/// `CYCLES`'s `okrs` relation.
+const OKRS: Relation<entity::okr::Model> = Relation::named(&CYCLES, "okrs");
 
 connection!(CycleConnection, CycleEdge, Cycle, cycle::Model, "cycles");
 
@@ -88,10 +91,9 @@ impl Cycle {
         let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
-        Ok(child_page::<entity::okr::Model>(
+        Ok(child_page(
             ctx,
-            &CYCLES,
-            "okrs",
+            OKRS,
             parent,
             filter,
             sort_keys(order_by.as_ref()),

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::group;
 
-use crate::graphql::connection::{child_page, connection};
+use crate::graphql::connection::{Relation, child_page, connection};
 use crate::graphql::inputs::entities::{
     OkrOrderBy, OkrWhere, UserOrderBy, UserWhere, Where, sort_keys,
 };
@@ -13,6 +13,11 @@ use crate::graphql::types::{OkrConnection, UserConnection, id};
 use crate::query::entities::GROUPS;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
+
+/// `GROUPS`'s `members` relation.
+const MEMBERS: Relation<entity::user::Model> = Relation::named(&GROUPS, "members");
+/// `GROUPS`'s `okrs` relation.
+const OKRS_OF_GROUP: Relation<entity::okr::Model> = Relation::named(&GROUPS, "okrs");
 
 connection!(GroupConnection, GroupEdge, Group, group::Model, "groups");
 
@@ -78,10 +83,9 @@ impl Group {
         let filter = UserWhere::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
-        Ok(child_page::<entity::user::Model>(
+        Ok(child_page(
             ctx,
-            &GROUPS,
-            "members",
+            MEMBERS,
             parent,
             filter,
             sort_keys(order_by.as_ref()),
@@ -108,10 +112,9 @@ impl Group {
         let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
-        Ok(child_page::<entity::okr::Model>(
+        Ok(child_page(
             ctx,
-            &GROUPS,
-            "okrs",
+            OKRS_OF_GROUP,
             parent,
             filter,
             sort_keys(order_by.as_ref()),

@@ -5,7 +5,7 @@ use entity::{objective, objective_link};
 use rust_decimal::Decimal;
 
 use crate::domain::scores::objective_score;
-use crate::graphql::connection::{child_one, child_page, connection};
+use crate::graphql::connection::{Relation, child_one, child_page, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{internal, shared};
 use crate::graphql::inputs::entities::{
@@ -17,6 +17,17 @@ use crate::graphql::types::{KeyResultConnection, ObjectiveAssessment, Okr, Owner
 use crate::query::entities::OBJECTIVES;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
+
+/// `OBJECTIVES`'s `assessment` relation.
+const ASSESSMENT: Relation<entity::objective_assessment::Model> =
+    Relation::named(&OBJECTIVES, "assessment");
+/// `OBJECTIVES`'s `keyResults` relation.
+const KEY_RESULTS_OF_OBJECTIVE: Relation<entity::key_result::Model> =
+    Relation::named(&OBJECTIVES, "keyResults");
+/// `OBJECTIVES`'s `contributesTo` relation.
+const CONTRIBUTES_TO: Relation<objective::Model> = Relation::named(&OBJECTIVES, "contributesTo");
+/// `OBJECTIVES`'s `contributedBy` relation.
+const CONTRIBUTED_BY: Relation<objective::Model> = Relation::named(&OBJECTIVES, "contributedBy");
 
 connection!(
     ObjectiveConnection,
@@ -49,16 +60,15 @@ impl Objective {
     async fn linked(
         &self,
         ctx: &Context<'_>,
-        relation: &str,
+        relation: Relation<objective::Model>,
         r#where: Option<ObjectiveWhere>,
         order_by: Option<Vec<ObjectiveOrderBy>>,
         page: crate::query::page::PageArgs,
     ) -> async_graphql::Result<ObjectiveConnection> {
         let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
         let parent = ParentKey::Int(self.0.id);
-        Ok(child_page::<objective::Model>(
+        Ok(child_page(
             ctx,
-            &OBJECTIVES,
             relation,
             parent,
             filter,
@@ -135,13 +145,7 @@ impl Objective {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<ObjectiveAssessment>> {
-        let row = child_one::<entity::objective_assessment::Model>(
-            ctx,
-            &OBJECTIVES,
-            "assessment",
-            ParentKey::Int(self.0.id),
-        )
-        .await?;
+        let row = child_one(ctx, ASSESSMENT, ParentKey::Int(self.0.id)).await?;
         Ok(row.map(ObjectiveAssessment))
     }
 
@@ -162,10 +166,9 @@ impl Objective {
         let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
-        Ok(child_page::<entity::key_result::Model>(
+        Ok(child_page(
             ctx,
-            &OBJECTIVES,
-            "keyResults",
+            KEY_RESULTS_OF_OBJECTIVE,
             parent,
             filter,
             sort_keys(order_by.as_ref()),
@@ -191,7 +194,7 @@ impl Objective {
     ) -> async_graphql::Result<ObjectiveConnection> {
         self.linked(
             ctx,
-            "contributesTo",
+            CONTRIBUTES_TO,
             r#where,
             order_by,
             page_args(first, after, last, before, offset),
@@ -215,7 +218,7 @@ impl Objective {
     ) -> async_graphql::Result<ObjectiveConnection> {
         self.linked(
             ctx,
-            "contributedBy",
+            CONTRIBUTED_BY,
             r#where,
             order_by,
             page_args(first, after, last, before, offset),

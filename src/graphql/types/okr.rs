@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::okr;
 
-use crate::graphql::connection::{child_one, child_page, connection};
+use crate::graphql::connection::{Relation, child_one, child_page, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{internal, shared};
 use crate::graphql::inputs::entities::{ObjectiveOrderBy, ObjectiveWhere, Where, sort_keys};
@@ -13,6 +13,11 @@ use crate::graphql::types::{Cycle, ObjectiveConnection, OkrReflection, Owner, id
 use crate::query::entities::OKRS;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
+
+/// `OKRS`'s `reflection` relation.
+const REFLECTION: Relation<entity::okr_reflection::Model> = Relation::named(&OKRS, "reflection");
+/// `OKRS`'s `objectives` relation.
+const OBJECTIVES_OF_OKR: Relation<entity::objective::Model> = Relation::named(&OKRS, "objectives");
 
 connection!(OkrConnection, OkrEdge, Okr, okr::Model, "OKRs");
 
@@ -44,13 +49,7 @@ impl Okr {
 
     /// The OKR's reflection, if one was written.
     async fn reflection(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OkrReflection>> {
-        let row = child_one::<entity::okr_reflection::Model>(
-            ctx,
-            &OKRS,
-            "reflection",
-            ParentKey::Int(self.0.id),
-        )
-        .await?;
+        let row = child_one(ctx, REFLECTION, ParentKey::Int(self.0.id)).await?;
         Ok(row.map(OkrReflection))
     }
 
@@ -86,10 +85,9 @@ impl Okr {
         let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
-        Ok(child_page::<entity::objective::Model>(
+        Ok(child_page(
             ctx,
-            &OKRS,
-            "objectives",
+            OBJECTIVES_OF_OKR,
             parent,
             filter,
             sort_keys(order_by.as_ref()),

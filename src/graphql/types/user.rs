@@ -5,7 +5,7 @@ use entity::user;
 
 use crate::config::Config;
 use crate::domain::users;
-use crate::graphql::connection::{child_page, connection};
+use crate::graphql::connection::{Relation, child_page, connection};
 use crate::graphql::inputs::entities::{
     GroupOrderBy, GroupWhere, OkrOrderBy, OkrWhere, Where, sort_keys,
 };
@@ -14,6 +14,11 @@ use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{GroupConnection, OkrConnection};
 use crate::query::entities::USERS;
 use crate::query::page::ParentKey;
+
+/// `USERS`'s `groups` relation.
+const GROUPS_OF_USER: Relation<entity::group::Model> = Relation::named(&USERS, "groups");
+/// `USERS`'s `okrs` relation.
+const OKRS_OF_USER: Relation<entity::okr::Model> = Relation::named(&USERS, "okrs");
 
 connection!(UserConnection, UserEdge, User, user::Model, "users");
 
@@ -132,10 +137,9 @@ impl User {
         let filter = GroupWhere::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Text(self.0.id.clone());
-        Ok(child_page::<entity::group::Model>(
+        Ok(child_page(
             ctx,
-            &USERS,
-            "groups",
+            GROUPS_OF_USER,
             parent,
             filter,
             sort_keys(order_by.as_ref()),
@@ -164,10 +168,9 @@ impl User {
             .map_or(crate::query::filter::Filter::True, Where::to_filter);
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Text(self.0.id.clone());
-        Ok(child_page::<entity::okr::Model>(
+        Ok(child_page(
             ctx,
-            &USERS,
-            "okrs",
+            OKRS_OF_USER,
             parent,
             filter,
             sort_keys(order_by.as_ref()),
