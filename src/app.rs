@@ -19,7 +19,8 @@ use tracing::Level;
 
 use crate::auth::TokenKeys;
 use crate::config::{Config, SeedDemo};
-use crate::domain::{demo, users};
+use crate::domain::users;
+use crate::fixtures::demo;
 use crate::graphql::documents::DocumentCache;
 use crate::graphql::limits::DocumentLimits;
 use crate::overview::job::{OverviewJob, Schedule};

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 use crate::app::Application;
 use crate::auth::{MIN_SECRET_LEN, TokenIssuer};
 use crate::config::Config;
-use crate::domain::demo;
-use crate::domain::seed::{self, Scale};
+use crate::fixtures::demo;
+use crate::fixtures::seed::{self, Scale};
 use crate::{db, graphql};
 
 /// A GraphQL server for OKRs, with SCIM 2.0 provisioning.

@@ -16,12 +16,14 @@ pub mod cli;
 pub mod config;
 /// Opening the database and applying migrations.
 pub mod db;
-/// The domain contexts: users, groups, demo data.
+/// The domain: operations, policies and read defaults that every edge calls.
 pub mod domain;
 /// The internal error vocabulary.
 pub mod error;
 /// GraphQL and SCIM error bodies for refusals made before a handler runs (413, 414, 408).
 pub mod error_bodies;
+/// The demo and benchmark datasets.
+pub mod fixtures;
 /// The GraphQL edge.
 pub mod graphql;
 /// Liveness and readiness probes.

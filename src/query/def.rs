@@ -3,6 +3,7 @@
 use sea_orm::sea_query::{Alias, Expr};
 
 use crate::query::compile::Compiler;
+use crate::query::sort::SortKey;
 
 /// The type of a field's SQL value, which decides how it is compared, read and encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +104,8 @@ pub struct EntityDef {
     pub fields: &'static [FieldDef],
     /// Relations usable in filters, sorts and nested lists.
     pub relations: &'static [RelationDef],
+    /// The order of a list that names none (the primary key always ends it).
+    pub default_order: fn() -> Vec<SortKey>,
 }
 
 impl EntityDef {

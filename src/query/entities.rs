@@ -4,6 +4,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden};
 
 use crate::query::compile::Compiler;
 use crate::query::def::{EntityDef, FieldDef, Join, Kind, Live, RelationDef, Sql};
+use crate::query::sort::{SortKey, SortPath};
 
 const fn column(name: &'static str, kind: Kind, column: &'static str) -> FieldDef {
     FieldDef {
@@ -132,6 +133,7 @@ pub static USERS: EntityDef = EntityDef {
         ),
         to_many("okrs", &OKRS, "user_id"),
     ],
+    default_order: users_order,
 };
 
 /// Groups.
@@ -159,6 +161,7 @@ pub static GROUPS: EntityDef = EntityDef {
         ),
         to_many("okrs", &OKRS, "group_id"),
     ],
+    default_order: groups_order,
 };
 
 /// Cycles (never deleted).
@@ -181,6 +184,7 @@ pub static CYCLES: EntityDef = EntityDef {
         to_many("okrs", &OKRS, "cycle_id"),
         to_one("createdBy", &USERS, "created_by_id", "id"),
     ],
+    default_order: cycles_order,
 };
 
 /// OKRs.
@@ -204,6 +208,7 @@ pub static OKRS: EntityDef = EntityDef {
         to_many("objectives", &OBJECTIVES, "okr_id"),
         to_one("reflection", &REFLECTIONS, "id", "okr_id"),
     ],
+    default_order: okrs_order,
 };
 
 /// Objectives; their scores are computed from their key results.
@@ -242,6 +247,7 @@ pub static OBJECTIVES: EntityDef = EntityDef {
         ),
         to_one("assessment", &ASSESSMENTS, "id", "objective_id"),
     ],
+    default_order: objectives_order,
 };
 
 /// Key results.
@@ -262,6 +268,7 @@ pub static KEY_RESULTS: EntityDef = EntityDef {
         TIMESTAMPS[1],
     ],
     relations: &[parent("objective", &OBJECTIVES, "objective_id")],
+    default_order: Vec::new,
 };
 
 /// Contributes-to links; a link to or from a deleted objective is gone with it.
@@ -285,6 +292,7 @@ pub static LINKS: EntityDef = EntityDef {
         parent("source", &OBJECTIVES, "source_objective_id"),
         parent("linkedTo", &OBJECTIVES, "linked_to_objective_id"),
     ],
+    default_order: Vec::new,
 };
 
 /// Objective assessments.
@@ -301,6 +309,7 @@ pub static ASSESSMENTS: EntityDef = EntityDef {
         TIMESTAMPS[1],
     ],
     relations: &[parent("objective", &OBJECTIVES, "objective_id")],
+    default_order: Vec::new,
 };
 
 /// OKR reflections.
@@ -317,6 +326,7 @@ pub static REFLECTIONS: EntityDef = EntityDef {
         TIMESTAMPS[1],
     ],
     relations: &[parent("okr", &OKRS, "okr_id")],
+    default_order: Vec::new,
 };
 
 /// Group memberships (only reached through `User.groups` and `Group.members`).
@@ -327,6 +337,7 @@ pub static MEMBERSHIPS: EntityDef = EntityDef {
     live: &[Live::NotDeleted("deleted_at")],
     fields: &[],
     relations: &[],
+    default_order: Vec::new,
 };
 
 fn quoted(alias: &Alias) -> String {
@@ -372,25 +383,37 @@ fn objective_score(c: &Compiler, alias: &Alias, column: &'static str) -> Expr {
 }
 
 /// The order of a list when the client gives none (domain.md §4.5); the primary key follows.
-pub fn default_sort(def: &EntityDef) -> Vec<crate::query::sort::SortKey> {
-    use crate::query::sort::{SortKey, SortPath};
-    match def.name {
-        "User" => vec![SortKey::asc(SortPath::Field("familyName"))],
-        "Group" => vec![
-            SortKey::desc(SortPath::Field("pinned")),
-            SortKey::asc(SortPath::Field("name")),
-        ],
-        "Cycle" => vec![SortKey::desc(SortPath::Field("endsAt"))],
-        "Okr" => vec![SortKey::desc(SortPath::Relation(
-            "cycle",
-            Box::new(SortPath::Field("endsAt")),
-        ))],
-        // Live objectives first (in id order), then cancelled ones, most recently cancelled first.
-        "Objective" => vec![SortKey {
-            path: SortPath::Field("cancelledAt"),
-            descending: true,
-            nulls_first: true,
-        }],
-        _ => Vec::new(),
-    }
+pub fn default_sort(def: &EntityDef) -> Vec<SortKey> {
+    (def.default_order)()
+}
+
+fn users_order() -> Vec<SortKey> {
+    vec![SortKey::asc(SortPath::Field("familyName"))]
+}
+
+fn groups_order() -> Vec<SortKey> {
+    vec![
+        SortKey::desc(SortPath::Field("pinned")),
+        SortKey::asc(SortPath::Field("name")),
+    ]
+}
+
+fn cycles_order() -> Vec<SortKey> {
+    vec![SortKey::desc(SortPath::Field("endsAt"))]
+}
+
+fn okrs_order() -> Vec<SortKey> {
+    vec![SortKey::desc(SortPath::Relation(
+        "cycle",
+        Box::new(SortPath::Field("endsAt")),
+    ))]
+}
+
+/// Live objectives first (in id order), then cancelled ones, most recently cancelled first.
+fn objectives_order() -> Vec<SortKey> {
+    vec![SortKey {
+        path: SortPath::Field("cancelledAt"),
+        descending: true,
+        nulls_first: true,
+    }]
 }

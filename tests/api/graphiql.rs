@@ -43,7 +43,7 @@ backend_test! {
         let start = html.find("Bearer ey").expect("a token in the page") + "Bearer ".len();
         let token: String = html[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
         let (_, body) = dev.graphql("{ me { userName isAdmin } }", json!({}), Some(&token)).await;
-        assert_eq!(body["data"]["me"]["userName"], okrs::domain::demo::ADMIN_USER_NAME);
+        assert_eq!(body["data"]["me"]["userName"], okrs::fixtures::demo::ADMIN_USER_NAME);
         assert_eq!(body["data"]["me"]["isAdmin"], true);
         // The random development secret is not the test secret: test tokens are refused.
         let admin_id = body["data"]["me"].clone();

@@ -221,7 +221,7 @@ async fn start_together(backend: Backend, replicas: usize, seed: okrs::config::S
     let db = started[0].as_ref().unwrap().db().clone();
     let admins = format!(
         "SELECT COUNT(*) FROM users WHERE user_name = '{}'",
-        okrs::domain::demo::ADMIN_USER_NAME
+        okrs::fixtures::demo::ADMIN_USER_NAME
     );
     let admins = Statement::from_string(db.get_database_backend(), admins);
     let row = db.query_one_raw(admins).await.unwrap().unwrap();

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use entity::prelude::*;
-use okrs::domain::seed::{self, Sizes};
+use okrs::fixtures::seed::{self, Sizes};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 backend_test! {
