@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 
-use entity::analytics_event;
+use entity::{analytics_event, cycle};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use crate::domain::changeset::Changeset;
@@ -72,8 +72,11 @@ pub async fn active_user_stats(
             Alias::new("c"),
             col("c", "id")
                 .equals((Alias::new("o"), Alias::new("cycle_id")))
-                .and(col("c", "starts_at").lte(now))
-                .and(col("c", "ends_at").gte(now)),
+                .and(cycle::running(
+                    col("c", "starts_at"),
+                    col("c", "ends_at"),
+                    now,
+                )),
         )
         .and_where(col("u", "active").eq(true))
         .and_where(Expr::exists(

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use entity::{cycle, group, group_membership, key_result, objective, okr, user};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::{scores, users};
@@ -126,8 +127,11 @@ pub async fn plan(
 
 async fn load(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Loaded, DomainError> {
     let cycles = cycle::Entity::find()
-        .filter(cycle::Column::StartsAt.lte(now))
-        .filter(cycle::Column::EndsAt.gte(now))
+        .filter(cycle::running(
+            Expr::col(cycle::Column::StartsAt),
+            Expr::col(cycle::Column::EndsAt),
+            now,
+        ))
         .order_by_desc(cycle::Column::EndsAt)
         .order_by_asc(cycle::Column::Id)
         .all(db)

@@ -345,10 +345,11 @@ fn quoted(alias: &Alias) -> String {
 }
 
 fn cycle_active(c: &Compiler, alias: &Alias) -> Expr {
-    let now = c.now();
-    Compiler::column(alias, "starts_at")
-        .lte(Expr::val(now))
-        .and(Compiler::column(alias, "ends_at").gte(Expr::val(now)))
+    let (starts_at, ends_at) = (
+        Compiler::column(alias, "starts_at"),
+        Compiler::column(alias, "ends_at"),
+    );
+    entity::cycle::running(starts_at, ends_at, c.now())
 }
 
 fn cycle_present_or_future(c: &Compiler, alias: &Alias) -> Expr {

@@ -47,7 +47,7 @@ impl Cycle {
     /// Whether the cycle is running now: `startsAt <= now <= endsAt`.
     async fn active(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let now = loaders(ctx)?.now;
-        Ok(self.0.starts_at <= now && now <= self.0.ends_at)
+        Ok(self.0.is_running(now))
     }
 
     /// Who created the cycle.
