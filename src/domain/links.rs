@@ -6,7 +6,7 @@
 //! ([`store::lock_link_graph`]), so two links that together would close a cycle cannot both
 //! pass the check.
 
-use entity::{objective, objective_link};
+use entity::objective_link;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     QueryFilter, Statement,
@@ -91,8 +91,7 @@ async fn objectives(
         Lock::Share,
     )
     .await?;
-    let target_id = cs.id(TARGET, &pair.linked_to_objective_id);
-    let target = store::lookup::<objective::Entity>(db, &mut cs, TARGET, target_id).await?;
+    let target = okrs::live_objective(db, &mut cs, TARGET, &pair.linked_to_objective_id).await?;
     cs.finish(source.zip(target).map(|(s, t)| (s.id, t.id)))
 }
 

@@ -176,3 +176,35 @@ backend_test! {
         assert_eq!(tight.error(&w.token, query, json!({})).await, "QUERY_TOO_COMPLEX");
     }
 }
+
+backend_test! {
+    /// Writes reach only what reads show: an objective whose OKR is deleted is hidden from
+    /// every read, so writing to it, or to anything under it, is `NOT_FOUND` and changes nothing.
+    async fn writes_under_a_deleted_okr_are_not_found(app) {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+        let w = owner(&app).await;
+        let kr = f::key_result(&app.db, w.objective.id, 0, 0).await.unwrap();
+        // No mutation deletes an OKR; the seeded data and operators can.
+        entity::okr::ActiveModel { id: Set(w.okr.id), deleted_at: Set(Some(chrono::Utc::now())), ..Default::default() }
+            .update(&app.db).await.unwrap();
+        let id = s(w.objective.id);
+        let p = mutate(&app, &w.token, "updateObjective", json!({ "id": id, "content": "Changed" }), "objective { id }").await;
+        assert_errors(&p, "objective", &[("id", "NOT_FOUND")]);
+        let p = mutate(&app, &w.token, "createKeyResult", json!({ "objectiveId": id, "content": "KR" }), "keyResult { id }").await;
+        assert_errors(&p, "keyResult", &[("objectiveId", "NOT_FOUND")]);
+        let p = mutate(&app, &w.token, "scoreKeyResult", json!({ "id": s(kr.id), "midScore": "0.5" }), "keyResult { id }").await;
+        assert_errors(&p, "keyResult", &[("id", "NOT_FOUND")]);
+        let objective = entity::objective::Entity::find_by_id(w.objective.id).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(objective.content, w.objective.content, "nothing written");
+        assert_eq!(entity::key_result::Entity::find().count(&app.db).await.unwrap(), 1);
+        let kr_now = entity::key_result::Entity::find_by_id(kr.id).one(&app.db).await.unwrap().unwrap();
+        assert_eq!((kr_now.mid_score_ppb, kr_now.version), (kr.mid_score_ppb, kr.version));
+        // Nor can a live objective link to it.
+        let cycle = f::cycle(&app.db, &w.user.id).await;
+        let live_okr = f::okr(&app.db, cycle.id, Some(&w.user.id), None, false).await.unwrap();
+        let source = f::objective(&app.db, live_okr.id).await.unwrap();
+        let link = json!({ "sourceObjectiveId": s(source.id), "linkedToObjectiveId": id });
+        let p = mutate(&app, &w.token, "linkObjectives", link, "objectiveLink { id }").await;
+        assert_errors(&p, "objectiveLink", &[("linkedToObjectiveId", "NOT_FOUND")]);
+    }
+}
