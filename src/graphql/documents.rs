@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
+
 use crate::graphql::completion::{self, Executable};
 use crate::graphql::input_shape;
 use crate::graphql::limits::{self, DocumentLimits, LimitExceeded};
@@ -81,6 +83,24 @@ impl DocumentCache {
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The operation a request runs: the one `name` names, or the document's only operation when
+/// the request names none (named or anonymous); `None` when that is ambiguous or missing.
+pub fn operation<'d>(
+    document: &'d ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'d OperationDefinition> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get(name).map(|operation| &operation.node)
+        }
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|operation| &operation.node)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
     }
 }
 

@@ -8,7 +8,7 @@
 use std::sync::{Arc, LazyLock};
 
 use async_graphql::Variables;
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::bearer_token;
 use crate::graphql::completion::{self, Executable, Executed};
 use crate::graphql::context::Viewer;
-use crate::graphql::documents::Prepared;
+use crate::graphql::documents::{self, Prepared};
 use crate::graphql::errors::code;
 use crate::graphql::input_shape;
 use crate::graphql::loaders::Loaders;
@@ -409,15 +409,8 @@ fn params_from_query_string(raw: &str) -> Result<Params, String> {
 
 /// Whether the operation the request would run is a mutation (or subscription).
 fn selects_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
-    let ty = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
-        (DocumentOperations::Multiple(operations), Some(name)) => {
-            operations.get(name).map(|operation| operation.node.ty)
-        }
-        (DocumentOperations::Multiple(_), None) => None,
-    };
     matches!(
-        ty,
+        documents::operation(document, operation_name).map(|operation| operation.ty),
         Some(OperationType::Mutation | OperationType::Subscription)
     )
 }
@@ -482,5 +475,10 @@ mod tests {
             async_graphql::parser::parse_query("query A { a } mutation B { b }").unwrap();
         assert!(selects_mutation(&document, Some("B")));
         assert!(!selects_mutation(&document, Some("A")));
+        let named = async_graphql::parser::parse_query("mutation B { b }").unwrap();
+        assert!(
+            selects_mutation(&named, None),
+            "the only operation runs unnamed"
+        );
     }
 }

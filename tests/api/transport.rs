@@ -87,6 +87,11 @@ backend_test! {
             .send().await.unwrap();
         assert_eq!(response.status().as_u16(), 405);
         assert_eq!(response.headers()["allow"], "POST");
+        // A document's only operation runs without `operationName`, named or not.
+        let response = app.client.get(app.url("/graphql"))
+            .query(&[("query", "mutation M { __typename }")])
+            .send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 405, "a single named mutation over GET");
         let response = app.client.get(app.url("/graphql")).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 400);
     }

@@ -15,13 +15,14 @@ use std::rc::Rc;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
-    Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType,
-    Selection, SelectionSet,
+    Directive, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
+    SelectionSet,
 };
 use async_graphql::{Name, PathSegment, Positioned, ServerError, Value, Variables};
 
 use crate::graphql::completion::marks::Executable;
 use crate::graphql::completion::types::{OutputTypes, TypeRef};
+use crate::graphql::documents;
 
 /// The request as it ran: the marked document, which operation and with which variables.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +43,9 @@ pub fn complete(
     types: &OutputTypes,
     response: &mut async_graphql::Response,
 ) {
-    let Some(operation) = operation(&executed.executable.document, executed.operation_name) else {
+    let Some(operation) =
+        documents::operation(&executed.executable.document, executed.operation_name)
+    else {
         return;
     };
     let root = match operation.ty {
@@ -98,19 +101,13 @@ fn sort_errors(errors: &mut [ServerError]) {
     });
 }
 
-fn operation<'d>(
-    document: &'d ExecutableDocument,
-    name: Option<&str>,
-) -> Option<&'d OperationDefinition> {
-    match (&document.operations, name) {
-        (DocumentOperations::Single(operation), _) => Some(&operation.node),
-        (DocumentOperations::Multiple(operations), Some(name)) => {
-            operations.get(name).map(|operation| &operation.node)
-        }
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
-            operations.values().next().map(|operation| &operation.node)
-        }
-        (DocumentOperations::Multiple(_), None) => None,
+/// A completed value of type `ty` in its place: `null` stays `null` where `ty` allows it,
+/// and is `None` (the parent becomes `null`) where `ty` is non-null.
+fn or_null(ty: &TypeRef, completed: Option<Value>) -> Option<Value> {
+    match completed {
+        Some(value) => Some(value),
+        None if ty.is_non_null() => None,
+        None => Some(Value::Null),
     }
 }
 
@@ -292,38 +289,37 @@ impl<'d> Walk<'d> {
                 let Some((_, slot)) = raw.get_index_mut(index) else {
                     break;
                 };
-                let Some(ty) = self.types.field(object_type, &nodes[0].name.node) else {
-                    continue;
-                };
                 let answered = std::mem::take(slot);
-                self.path.push(Step::Key(key.as_str()));
-                let value = self.value(ty, nodes, Some(answered));
-                self.path.pop();
-                match value {
-                    Some(value) => *slot = value,
-                    None if ty.is_non_null() => return None,
-                    None => {}
-                }
+                *slot = self.field(object_type, key, nodes, Some(answered))?;
             }
             return Some(Value::Object(raw));
         }
         let mut completed = IndexMap::with_capacity(fields.len());
         for (&key, nodes) in fields {
-            let value = raw.swap_remove(key.as_str());
-            let Some(ty) = self.types.field(object_type, &nodes[0].name.node) else {
-                completed.insert(key.clone(), value.unwrap_or_default());
-                continue;
-            };
-            self.path.push(Step::Key(key.as_str()));
-            let value = self.value(ty, nodes, value);
-            self.path.pop();
-            match value {
-                Some(value) => completed.insert(key.clone(), value),
-                None if ty.is_non_null() => return None,
-                None => completed.insert(key.clone(), Value::Null),
-            };
+            let answered = raw.swap_remove(key.as_str());
+            let value = self.field(object_type, key, nodes, answered)?;
+            completed.insert(key.clone(), value);
         }
         Some(Value::Object(completed))
+    }
+
+    /// Completes the field `key` of an object of type `object_type`, selected by `nodes`, from
+    /// its answer (`None` when async-graphql dropped it); `None` when its `null` must make the
+    /// object `null` too.
+    fn field(
+        &mut self,
+        object_type: &Name,
+        key: &'d Name,
+        nodes: &[&'d Field],
+        answered: Option<Value>,
+    ) -> Option<Value> {
+        let Some(ty) = self.types.field(object_type, &nodes[0].name.node) else {
+            return Some(answered.unwrap_or_default());
+        };
+        self.path.push(Step::Key(key.as_str()));
+        let value = self.value(ty, nodes, answered);
+        self.path.pop();
+        or_null(ty, value)
     }
 
     /// Completes one value of type `ty`; `raw` is `None` when async-graphql dropped the key
@@ -352,11 +348,7 @@ impl<'d> Walk<'d> {
                         self.path.push(Step::Index(index));
                         let value = self.value(item, nodes, Some(answered));
                         self.path.pop();
-                        match value {
-                            Some(value) => *slot = value,
-                            None if item.is_non_null() => return None,
-                            None => {}
-                        }
+                        *slot = or_null(item, value)?;
                     }
                     Some(Value::List(items))
                 }
