@@ -3,11 +3,14 @@
 //! # Layout
 //!
 //! The dependencies point one way: the edges ([`graphql`], [`scim`], the CLI) call the [`domain`],
-//! which reads and writes the `entity` crate's tables; the `migration` crate stands alone.
+//! which reads through the read engine ([`query`]) and writes the `entity` crate's tables. Every
+//! resource is declared once in the [`catalog`], which the layers above derive their
+//! descriptions, row readers and inputs from; the `migration` crate stands alone.
 //! [`app`] wires configuration, database and HTTP together.
 
 pub mod app;
 pub mod auth;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;

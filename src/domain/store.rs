@@ -12,10 +12,6 @@
 //! ([`lock_link_graph`]).
 
 use chrono::{DateTime, Utc};
-use entity::{
-    cycle, group, group_membership, key_result, objective, objective_assessment, objective_link,
-    okr, okr_reflection,
-};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
@@ -40,39 +36,51 @@ pub trait Tracked: EntityTrait {
     fn version_of(model: &Self::Model) -> i32;
 }
 
+/// Derives [`Tracked`] for every resource with an integer key from its declaration
+/// ([`crate::catalog::resources`]): its soft-delete column is the one its liveness names.
 macro_rules! tracked {
-    ($($module:ident: $deleted:expr),* $(,)?) => {$(
-        impl Tracked for $module::Entity {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($table:literal, $listed:ident) {
+            key: $pk:ident $pk_kind:ident;
+            live: [$($live:ident($live_arg:ident)),* $(,)?];
+            $($rest:tt)*
+        }
+    )*) => {
+        pastey::paste! { $(tracked!(@one $pk_kind [<$name:snake>] $($live $live_arg)*);)* }
+    };
+    (@one Text $module:ident $($live:tt)*) => {};
+    (@one Int $module:ident $($live:tt)*) => {
+        impl Tracked for entity::$module::Entity {
             fn id_col() -> Self::Column {
-                $module::Column::Id
+                entity::$module::Column::Id
             }
             fn version_col() -> Self::Column {
-                $module::Column::Version
+                entity::$module::Column::Version
             }
             fn updated_at_col() -> Self::Column {
-                $module::Column::UpdatedAt
+                entity::$module::Column::UpdatedAt
             }
             fn deleted_at_col() -> Option<Self::Column> {
-                $deleted
+                tracked!(@deleted $module $($live)*)
             }
             fn version_of(model: &Self::Model) -> i32 {
                 model.version
             }
         }
-    )*};
+    };
+    (@deleted $module:ident) => {
+        None
+    };
+    (@deleted $module:ident deleted $column:ident $($more:tt)*) => {
+        pastey::paste! { Some(entity::$module::Column::[<$column:camel>]) }
+    };
+    (@deleted $module:ident parent $relation:ident $($more:tt)*) => {
+        tracked!(@deleted $module $($more)*)
+    };
 }
 
-tracked!(
-    cycle: None,
-    group: Some(group::Column::DeletedAt),
-    group_membership: Some(group_membership::Column::DeletedAt),
-    okr: Some(okr::Column::DeletedAt),
-    objective: Some(objective::Column::DeletedAt),
-    key_result: Some(key_result::Column::DeletedAt),
-    objective_link: Some(objective_link::Column::DeletedAt),
-    objective_assessment: Some(objective_assessment::Column::DeletedAt),
-    okr_reflection: Some(okr_reflection::Column::DeletedAt),
-);
+crate::catalog::resources!(tracked);
 
 /// A column and the value an update gives it.
 pub type Change<E> = (<E as EntityTrait>::Column, Expr);

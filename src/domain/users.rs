@@ -7,10 +7,10 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::catalog;
 use crate::domain::changeset::{Changeset, Code};
 use crate::domain::{clock, slug};
 use crate::error::DomainError;
-use crate::query::entities;
 use crate::query::page::{self, ParentKey};
 
 /// A SCIM e-mail object as stored in `users.emails`.
@@ -103,7 +103,7 @@ pub async fn find_signed_in(
     user_id: &str,
 ) -> Result<user::Model, DomainError> {
     let key = [ParentKey::Text(user_id.to_owned())];
-    let users = page::by_keys::<user::Model>(db, &entities::USERS, &key, clock::now()).await?;
+    let users = page::by_keys::<user::Model>(db, &catalog::USER, &key, clock::now()).await?;
     match users.into_iter().next() {
         Some(user) if user.active && user.deprovisioned_at.is_none() => Ok(user),
         _ => Err(DomainError::Unauthenticated),

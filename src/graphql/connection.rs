@@ -6,17 +6,18 @@ use std::sync::Arc;
 
 use async_graphql::{Context, SimpleObject};
 
+use crate::catalog::def::{relation_named, same_text};
+use crate::catalog::{EntityDef, RelationDef};
 use crate::config::Config;
 use crate::error::DomainError;
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{IntoGraphql, internal, shared};
 use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row};
 use crate::query::QueryError;
-use crate::query::def::{EntityDef, RelationDef};
-use crate::query::entities::default_sort;
 use crate::query::filter::Filter;
 use crate::query::page::{self, FilterKey, ListSpec, Page, PageArgs, ParentKey};
 use crate::query::sort::SortKey;
+use crate::query::sort::default_order;
 
 /// Where a page is in its list.
 #[derive(SimpleObject, Clone, Debug)]
@@ -114,7 +115,7 @@ fn spec(
     }
     Ok(ListSpec {
         filter: FilterKey::new(filter),
-        sort: sort.unwrap_or_else(|| default_sort(def)),
+        sort: sort.unwrap_or_else(|| default_order(def)),
         page,
     })
 }
@@ -161,23 +162,18 @@ impl<M: Row> Relation<M> {
     /// `owner`'s relation called `name`; use it in a `const`, so a wrong name or row type is
     /// a compile error.
     pub const fn named(owner: &'static EntityDef, name: &str) -> Self {
-        let mut index = 0;
-        while index < owner.relations.len() {
-            let relation = &owner.relations[index];
-            if same_text(relation.name, name) {
-                assert!(
-                    same_text(relation.target.name, M::DEF.name),
-                    "the relation leads to rows of another entity"
-                );
-                return Self {
-                    owner,
-                    relation,
-                    row: PhantomData,
-                };
-            }
-            index += 1;
+        let Some(relation) = relation_named(owner, name) else {
+            panic!("the entity has no relation of that name")
+        };
+        assert!(
+            same_text(relation.target.name, M::DEF.name),
+            "the relation leads to rows of another entity"
+        );
+        Self {
+            owner,
+            relation,
+            row: PhantomData,
         }
-        panic!("the entity has no relation of that name")
     }
 
     fn reference(self) -> RelationRef {
@@ -186,21 +182,6 @@ impl<M: Row> Relation<M> {
             relation: self.relation,
         }
     }
-}
-
-const fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut index = 0;
-    while index < a.len() {
-        if a[index] != b[index] {
-            return false;
-        }
-        index += 1;
-    }
-    true
 }
 
 /// A page of the rows related to `parent` through `relation`, batched across parents.

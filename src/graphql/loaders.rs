@@ -13,14 +13,13 @@ use std::time::Duration;
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::{DateTime, Utc};
 use entity::{
-    cycle, group, key_result, objective, objective_assessment, objective_link, okr, okr_reflection,
-    user,
+    cycle, group, key_result, objective, objective_assessment, okr, okr_reflection, user,
 };
 use sea_orm::DatabaseConnection;
 
+use crate::catalog;
+use crate::catalog::{EntityDef, RelationDef};
 use crate::error::DomainError;
-use crate::query::def::{EntityDef, RelationDef};
-use crate::query::entities;
 use crate::query::page::{self, FilterKey, ListSpec, Page, ParentKey};
 use crate::query::rows::Positional;
 use crate::query::statements::{self, StatementCounter};
@@ -54,31 +53,31 @@ pub trait Row: Positional + Clone + Send + Sync + 'static {
     fn key(&self) -> ParentKey;
 }
 
-macro_rules! row {
-    ($model:ty, $def:expr, int) => {
-        impl Row for $model {
-            const DEF: &'static EntityDef = &$def;
+/// Derives [`Row`] for every model from its declaration ([`crate::catalog::resources`]).
+macro_rules! rows {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($table:literal, $listed:ident) {
+            key: $pk:ident $pk_kind:ident;
+            $($rest:tt)*
+        }
+    )*) => { pastey::paste! { $(
+        impl Row for entity::[<$name:snake>]::Model {
+            const DEF: &'static EntityDef = &crate::catalog::[<$name:snake:upper>];
             fn key(&self) -> ParentKey {
-                ParentKey::Int(self.id)
+                rows!(@key $pk_kind self.$pk)
             }
         }
+    )* } };
+    (@key Int $value:expr) => {
+        ParentKey::Int($value)
+    };
+    (@key Text $value:expr) => {
+        ParentKey::Text($value.clone())
     };
 }
 
-impl Row for user::Model {
-    const DEF: &'static EntityDef = &entities::USERS;
-    fn key(&self) -> ParentKey {
-        ParentKey::Text(self.id.clone())
-    }
-}
-row!(group::Model, entities::GROUPS, int);
-row!(cycle::Model, entities::CYCLES, int);
-row!(okr::Model, entities::OKRS, int);
-row!(objective::Model, entities::OBJECTIVES, int);
-row!(key_result::Model, entities::KEY_RESULTS, int);
-row!(objective_link::Model, entities::LINKS, int);
-row!(objective_assessment::Model, entities::ASSESSMENTS, int);
-row!(okr_reflection::Model, entities::REFLECTIONS, int);
+crate::catalog::resources!(rows);
 
 /// A relation of an entity, comparable and hashable by name.
 #[derive(Clone, Copy)]
@@ -208,7 +207,7 @@ impl Loader<i64> for OwnerGroups {
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, group::Model>, LoadError> {
         let keys: Vec<ParentKey> = keys.iter().map(|id| ParentKey::Int(*id)).collect();
         let rows: Vec<group::Model> =
-            page::by_keys_with_deleted(&self.db, &entities::GROUPS, &keys, self.now)
+            page::by_keys_with_deleted(&self.db, &catalog::GROUP, &keys, self.now)
                 .await
                 .map_err(Arc::new)?;
         Ok(rows.into_iter().map(|row| (row.id, row)).collect())
@@ -320,7 +319,7 @@ impl Loader<i64> for Scores {
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, (i64, i64)>, LoadError> {
         let keys: Vec<ParentKey> = keys.iter().map(|id| ParentKey::Int(*id)).collect();
         let fields = ["midScore", "finalScore"];
-        let values = page::int_fields(&self.db, &entities::OBJECTIVES, &fields, &keys, self.now)
+        let values = page::int_fields(&self.db, &catalog::OBJECTIVE, &fields, &keys, self.now)
             .await
             .map_err(Arc::new)?;
         Ok(values

@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::catalog;
 use crate::domain::{scores, users};
 use crate::error::DomainError;
-use crate::query::entities;
 use crate::query::page::{self, ParentKey};
 
 /// Who a message goes to.
@@ -176,7 +176,7 @@ async fn load(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Loaded, D
     let objective_ids: Vec<i64> = objectives.values().flatten().map(|o| o.id).collect();
     let keys: Vec<ParentKey> = objective_ids.iter().map(|id| ParentKey::Int(*id)).collect();
     let fields = ["midScore", "finalScore"];
-    let scores = page::int_fields(db, &entities::OBJECTIVES, &fields, &keys, now)
+    let scores = page::int_fields(db, &catalog::OBJECTIVE, &fields, &keys, now)
         .await?
         .into_iter()
         .filter_map(|(key, values)| match (key, values.as_slice()) {

@@ -15,8 +15,8 @@ use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, IntoIden, JoinType, LikeExpr, Query, SelectStatement, Value,
 };
 
+use crate::catalog::{EntityDef, FieldDef, Join, Kind, Live, RelationDef, Sql, SqlScope};
 use crate::query::QueryError;
-use crate::query::def::{EntityDef, FieldDef, Join, Kind, Live, RelationDef, Sql};
 use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
 
 /// True when `parent` (a to-one relation of the rows `via` reaches) points back along `via`:
@@ -49,6 +49,16 @@ fn parents_to_check<'a>(
             _ => None,
         })
         .filter(move |parent| !via.is_some_and(|via| leads_back(via, parent)))
+}
+
+impl SqlScope for Compiler {
+    fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    fn alias(&self) -> Alias {
+        Compiler::alias(self)
+    }
 }
 
 /// Compiles filters and sort keys for one SQL statement.
@@ -251,7 +261,7 @@ impl Compiler {
             .from_as(Alias::new(relation.target.table), target.clone())
             .and_where(self.live_reached_through(relation.target, target, Some(relation), joined));
         if let Join::Through {
-            table,
+            via,
             target: target_col,
             ..
         } = relation.join
@@ -259,7 +269,7 @@ impl Compiler {
             let through = self.through_alias(target);
             select.join_as(
                 JoinType::InnerJoin,
-                Alias::new(table),
+                Alias::new(via.table),
                 through.clone(),
                 Self::column(&through, target_col)
                     .eq(Self::column(target, relation.target.pk.0))
@@ -549,12 +559,12 @@ mod render_tests {
     use sea_orm::sea_query::{Alias, Query, SqliteQueryBuilder};
 
     use super::*;
-    use crate::query::entities::CYCLES;
+    use crate::catalog::CYCLE;
 
     #[test]
     fn computed_fields_are_parenthesised_under_comparisons() {
         let c = Compiler::new(DbBackend::Sqlite, chrono::Utc::now());
-        let active = CYCLES.field("active").unwrap();
+        let active = CYCLE.field("active").unwrap();
         let condition = c
             .predicate(
                 active,

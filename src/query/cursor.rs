@@ -9,8 +9,8 @@ use sea_orm::QueryResult;
 use sea_orm::sea_query::Value;
 use serde_json::Value as Json;
 
+use crate::catalog::Kind;
 use crate::query::QueryError;
-use crate::query::def::Kind;
 use crate::query::rows::Cell;
 
 /// The name of the `i`-th sort-key column, `__k{i}` (allocated only past the usual few).

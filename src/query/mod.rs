@@ -2,8 +2,8 @@
 //! into parameterised SQL with sea-query. It knows nothing of GraphQL (the GraphQL inputs and
 //! SCIM filters both translate into [`filter::Filter`]).
 //!
-//! - [`def`]: how a table looks to the engine: fields, liveness, relations.
-//! - [`entities`]: the descriptions of every table.
+//! The tables it reads are described by the [`crate::catalog`].
+//!
 //! - [`filter`]: the filter AST.
 //! - [`compile`]: AST → `WHERE` expressions, relation filters as `EXISTS` subqueries.
 //! - [`sort`]: sort keys (fields, to-one relation fields at any depth, to-many counts).
@@ -14,8 +14,6 @@
 
 pub mod compile;
 pub mod cursor;
-pub mod def;
-pub mod entities;
 pub mod executor;
 pub mod filter;
 pub mod page;

@@ -11,10 +11,10 @@ use sea_orm::sea_query::{
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult};
 use serde_json::Value as Json;
 
+use crate::catalog::{EntityDef, Kind, RelationDef};
 use crate::error::DomainError;
 use crate::query::compile::Compiler;
 use crate::query::cursor::{self, Cursor};
-use crate::query::def::{EntityDef, Kind, RelationDef};
 use crate::query::filter::Filter;
 use crate::query::rows::{self, Cell, Positional};
 use crate::query::sort::{self, CompiledKey, CompiledOrder, SortKey};

@@ -4,10 +4,6 @@
 //! tenth of the server's work on a page of OKRs, objectives and key results (callgrind).
 
 use chrono::{DateTime, Utc};
-use entity::{
-    cycle, group, key_result, objective, objective_assessment, objective_link, okr, okr_reflection,
-    user,
-};
 use sea_orm::sea_query::{Alias, SelectStatement};
 use sea_orm::sqlx::postgres::PgValueFormat;
 use sea_orm::sqlx::{self, Decode, Postgres, Row as _, Sqlite, Type, ValueRef as _};
@@ -147,104 +143,21 @@ macro_rules! positional {
     };
 }
 
-positional!(user::Model {
-    id,
-    external_id,
-    user_name,
-    slug,
-    active,
-    given_name,
-    family_name,
-    middle_name,
-    display_name,
-    formatted_name,
-    emails,
-    roles,
-    manager_id,
-    manager_display_name,
-    department,
-    deprovisioned_at,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(group::Model {
-    id,
-    external_id,
-    name,
-    slug,
-    pinned,
-    deleted_at,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(cycle::Model {
-    id,
-    title,
-    starts_at,
-    ends_at,
-    created_by_id,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(okr::Model {
-    id,
-    cycle_id,
-    user_id,
-    group_id,
-    deleted_at,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(objective::Model {
-    id,
-    okr_id,
-    content,
-    cancelled_at,
-    deleted_at,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(key_result::Model {
-    id,
-    objective_id,
-    content,
-    mid_score_ppb,
-    final_score_ppb,
-    cancelled_at,
-    deleted_at,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(objective_link::Model {
-    id,
-    source_objective_id,
-    linked_to_objective_id,
-    deleted_at,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(objective_assessment::Model {
-    id,
-    objective_id,
-    assessment,
-    deleted_at,
-    version,
-    inserted_at,
-    updated_at,
-});
-positional!(okr_reflection::Model {
-    id,
-    okr_id,
-    reflection,
-    deleted_at,
-    version,
-    inserted_at,
-    updated_at,
-});
+/// Derives [`Positional`] for every model from its declared columns
+/// ([`crate::catalog::resources`]).
+macro_rules! positional_models {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($table:literal, $listed:ident) {
+            key: $pk:ident $pk_kind:ident;
+            live: [$($live:tt)*];
+            order: [$($order:tt)*];
+            columns: [$($column:ident),* $(,)?];
+            $($rest:tt)*
+        }
+    )*) => {
+        pastey::paste! { $(positional!(entity::[<$name:snake>]::Model { $($column),* });)* }
+    };
+}
+
+crate::catalog::resources!(positional_models);

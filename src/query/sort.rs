@@ -5,9 +5,9 @@ use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, JoinType, NullOrdering, Order, OrderedStatement, SelectStatement,
 };
 
+use crate::catalog::{EntityDef, Join, Kind};
 use crate::query::QueryError;
 use crate::query::compile::Compiler;
-use crate::query::def::{EntityDef, Join, Kind};
 
 /// What a sort key sorts by.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -104,6 +104,30 @@ impl CompiledKey {
     }
 }
 
+/// The order of a list that names none, as its resource declares it (the primary key
+/// follows, see [`with_primary_key`]).
+pub fn default_order(def: &EntityDef) -> Vec<SortKey> {
+    def.default_order
+        .iter()
+        .map(|key| SortKey {
+            path: declared_path(key.path),
+            descending: key.descending,
+            nulls_first: key.nulls_first,
+        })
+        .collect()
+}
+
+/// A declared path (to-one relations, then a field) as a sort path.
+fn declared_path(path: &'static [&'static str]) -> SortPath {
+    match path {
+        [relation, rest @ ..] if !rest.is_empty() => {
+            SortPath::Relation(relation, Box::new(declared_path(rest)))
+        }
+        [field, ..] => SortPath::Field(field),
+        [] => SortPath::Field("id"),
+    }
+}
+
 /// The full order: `keys`, then the primary key ascending unless a key already sorts by it
 /// (any key on the primary key makes the order total).
 pub fn with_primary_key(def: &EntityDef, keys: &[SortKey]) -> Vec<SortKey> {
@@ -191,7 +215,7 @@ impl CompiledOrder {
 /// the table (objectives by their OKR's `insertedAt`, page 3 at `large`: 0.5 ms instead of
 /// 150 ms).
 ///
-/// [`RelationDef::required`]: crate::query::def::RelationDef::required
+/// [`RelationDef::required`]: crate::catalog::RelationDef::required
 pub fn compile(
     c: &Compiler,
     def: &EntityDef,
@@ -326,7 +350,7 @@ fn related_scalar(
     c: &Compiler,
     def: &EntityDef,
     alias: &Alias,
-    relation: &crate::query::def::RelationDef,
+    relation: &crate::catalog::RelationDef,
     target: &Alias,
 ) -> SelectStatement {
     let mut select = c.related_rows(relation, target);

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::cycle;
 
+use crate::catalog::{self, CYCLE};
 use crate::graphql::connection::{Relation, child_page, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::shared;
@@ -10,12 +11,11 @@ use crate::graphql::inputs::entities::{OkrOrderBy, OkrWhere, Where, sort_keys};
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{OkrConnection, User, id};
-use crate::query::entities::CYCLES;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
-/// `CYCLES`'s `okrs` relation.
-const OKRS: Relation<entity::okr::Model> = Relation::named(&CYCLES, "okrs");
+/// `CYCLE`'s `okrs` relation.
+const OKRS: Relation<entity::okr::Model> = Relation::named(&CYCLE, catalog::cycle::OKRS);
 
 connection!(CycleConnection, CycleEdge, Cycle, cycle::Model, "cycles");
 

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::group;
 
+use crate::catalog::{self, GROUP};
 use crate::graphql::connection::{Relation, child_page, connection};
 use crate::graphql::inputs::entities::{
     OkrOrderBy, OkrWhere, UserOrderBy, UserWhere, Where, sort_keys,
@@ -10,14 +11,13 @@ use crate::graphql::inputs::entities::{
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{OkrConnection, UserConnection, id};
-use crate::query::entities::GROUPS;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
-/// `GROUPS`'s `members` relation.
-const MEMBERS: Relation<entity::user::Model> = Relation::named(&GROUPS, "members");
-/// `GROUPS`'s `okrs` relation.
-const OKRS_OF_GROUP: Relation<entity::okr::Model> = Relation::named(&GROUPS, "okrs");
+/// `GROUP`'s `members` relation.
+const MEMBERS: Relation<entity::user::Model> = Relation::named(&GROUP, catalog::group::MEMBERS);
+/// `GROUP`'s `okrs` relation.
+const OKRS_OF_GROUP: Relation<entity::okr::Model> = Relation::named(&GROUP, catalog::group::OKRS);
 
 connection!(GroupConnection, GroupEdge, Group, group::Model, "groups");
 

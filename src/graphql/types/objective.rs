@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object};
 use entity::{objective, objective_link};
 use rust_decimal::Decimal;
 
+use crate::catalog::{self, OBJECTIVE};
 use crate::domain::scores::objective_score;
 use crate::graphql::connection::{Relation, child_one, child_page, connection};
 use crate::graphql::context::loaders;
@@ -14,20 +15,21 @@ use crate::graphql::inputs::entities::{
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{KeyResultConnection, ObjectiveAssessment, Okr, Owner, id, owner};
-use crate::query::entities::OBJECTIVES;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
-/// `OBJECTIVES`'s `assessment` relation.
+/// `OBJECTIVE`'s `assessment` relation.
 const ASSESSMENT: Relation<entity::objective_assessment::Model> =
-    Relation::named(&OBJECTIVES, "assessment");
-/// `OBJECTIVES`'s `keyResults` relation.
+    Relation::named(&OBJECTIVE, catalog::objective::ASSESSMENT);
+/// `OBJECTIVE`'s `keyResults` relation.
 const KEY_RESULTS_OF_OBJECTIVE: Relation<entity::key_result::Model> =
-    Relation::named(&OBJECTIVES, "keyResults");
-/// `OBJECTIVES`'s `contributesTo` relation.
-const CONTRIBUTES_TO: Relation<objective::Model> = Relation::named(&OBJECTIVES, "contributesTo");
-/// `OBJECTIVES`'s `contributedBy` relation.
-const CONTRIBUTED_BY: Relation<objective::Model> = Relation::named(&OBJECTIVES, "contributedBy");
+    Relation::named(&OBJECTIVE, catalog::objective::KEY_RESULTS);
+/// `OBJECTIVE`'s `contributesTo` relation.
+const CONTRIBUTES_TO: Relation<objective::Model> =
+    Relation::named(&OBJECTIVE, catalog::objective::CONTRIBUTES_TO);
+/// `OBJECTIVE`'s `contributedBy` relation.
+const CONTRIBUTED_BY: Relation<objective::Model> =
+    Relation::named(&OBJECTIVE, catalog::objective::CONTRIBUTED_BY);
 
 connection!(
     ObjectiveConnection,

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::okr;
 
+use crate::catalog::{self, OKR};
 use crate::graphql::connection::{Relation, child_one, child_page, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{internal, shared};
@@ -10,14 +11,15 @@ use crate::graphql::inputs::entities::{ObjectiveOrderBy, ObjectiveWhere, Where, 
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{Cycle, ObjectiveConnection, OkrReflection, Owner, id, owner};
-use crate::query::entities::OKRS;
 use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
-/// `OKRS`'s `reflection` relation.
-const REFLECTION: Relation<entity::okr_reflection::Model> = Relation::named(&OKRS, "reflection");
-/// `OKRS`'s `objectives` relation.
-const OBJECTIVES_OF_OKR: Relation<entity::objective::Model> = Relation::named(&OKRS, "objectives");
+/// `OKR`'s `reflection` relation.
+const REFLECTION: Relation<entity::okr_reflection::Model> =
+    Relation::named(&OKR, catalog::okr::REFLECTION);
+/// `OKR`'s `objectives` relation.
+const OBJECTIVES_OF_OKR: Relation<entity::objective::Model> =
+    Relation::named(&OKR, catalog::okr::OBJECTIVES);
 
 connection!(OkrConnection, OkrEdge, Okr, okr::Model, "OKRs");
 

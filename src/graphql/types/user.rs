@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::user;
 
+use crate::catalog::{self, USER};
 use crate::config::Config;
 use crate::domain::users;
 use crate::graphql::connection::{Relation, child_page, connection};
@@ -12,13 +13,13 @@ use crate::graphql::inputs::entities::{
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{GroupConnection, OkrConnection};
-use crate::query::entities::USERS;
 use crate::query::page::ParentKey;
 
-/// `USERS`'s `groups` relation.
-const GROUPS_OF_USER: Relation<entity::group::Model> = Relation::named(&USERS, "groups");
-/// `USERS`'s `okrs` relation.
-const OKRS_OF_USER: Relation<entity::okr::Model> = Relation::named(&USERS, "okrs");
+/// `USER`'s `groups` relation.
+const GROUPS_OF_USER: Relation<entity::group::Model> =
+    Relation::named(&USER, catalog::user::GROUPS);
+/// `USER`'s `okrs` relation.
+const OKRS_OF_USER: Relation<entity::okr::Model> = Relation::named(&USER, catalog::user::OKRS);
 
 connection!(UserConnection, UserEdge, User, user::Model, "users");
 
