@@ -278,3 +278,32 @@ pub const fn check(def: &'static EntityDef) {
         index += 1;
     }
 }
+
+/// Checks a declared `where` key that is not one field's operators (see
+/// [`super::resources`]): its arguments name fields of `def`, or, for `some`, a to-many
+/// relation and a field of its target.
+pub const fn check_filter(def: &'static EntityDef, kind: &str, args: &[&str]) {
+    if same_text(kind, "some") {
+        assert!(args.len() == 2, "some(relation, field) takes two names");
+        match relation_named(def, args[0]) {
+            Some(relation) => {
+                assert!(relation.many, "some() needs a to-many relation");
+                assert!(
+                    has_field(relation.target, args[1]),
+                    "some() names no field of the target"
+                );
+            }
+            None => panic!("some() names no relation"),
+        }
+        return;
+    }
+    assert!(
+        same_text(kind, "flag") || same_text(kind, "search") || same_text(kind, "owner"),
+        "unknown kind of filter"
+    );
+    let mut index = 0;
+    while index < args.len() {
+        assert!(has_field(def, args[index]), "a filter names no field");
+        index += 1;
+    }
+}

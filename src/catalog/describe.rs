@@ -6,7 +6,7 @@
 macro_rules! describe {
     ($(
         $(#[$doc:meta])*
-        $name:ident($table:literal, $listed:ident) {
+        $name:ident($table:literal) $listing:ident($($plural:literal)?) {
             key: $pk:ident $pk_kind:ident;
             live: [$($live:ident($live_arg:ident)),* $(,)?];
             order: [$($dir:ident($($segment:ident).+)),* $(,)?];
@@ -21,7 +21,10 @@ macro_rules! describe {
                 $relation:ident: $shape:ident $target:ident($($join:tt)*),
                     filter($($relation_filter:ident)?), sort($($relation_sort:literal)?);
             )*];
-            $($rest:tt)*
+            filters: [$(
+                $(#[$filter_doc:meta])*
+                $filter_key:ident: $filter_kind:ident($($filter_arg:ident),*) $(default($default:literal))?;
+            )*];
         }
     )*) => { pastey::paste! {
         /// Every declared resource.
@@ -54,6 +57,11 @@ macro_rules! describe {
         };
 
         const _: () = $crate::catalog::def::check(&[<$name:snake:upper>]);
+        $(const _: () = $crate::catalog::def::check_filter(
+            &[<$name:snake:upper>],
+            stringify!($filter_kind),
+            &[$(stringify!([<$filter_arg:lower_camel>])),*],
+        );)*
 
         const _: () = {
             /// Every column the declaration names is a field of the model.

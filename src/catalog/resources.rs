@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! /// doc                                 the resource (its entity module is the snake_case name)
-//! Name("table", listed | unlisted) {
+//! Name("table") listed("plural noun") | unlisted() {   listed: it has `where`/`orderBy` inputs
 //!     key: column Int | Text;             the primary key
 //!     live: [deleted(column), parent(relation), …];
 //!     order: [asc(field), desc(relation.field), desc_nulls_first(field), …];
@@ -23,7 +23,11 @@
 //!             | through Target(Via: this -> target),
 //!             filter(yes | ), sort("doc of the orderBy key" | );
 //!     ];
-//!     filters: [ … ]                      `where` keys that are not one field (see graphql::inputs)
+//!     filters: [                          `where` keys that are not one field's operators
+//!         /// doc
+//!         key: flag(field) default(true)  |  some(relation, field) default(true)
+//!             | search(field, …)  |  owner(user_field, group_field);
+//!     ];
 //! }
 //! ```
 //!
@@ -36,7 +40,7 @@ macro_rules! resources {
     ($derive:path) => {
         $derive! {
             /// Users (never deleted; SCIM deactivates them).
-            User("users", listed) {
+            User("users") listed("users") {
                 key: id Text;
                 live: [];
                 order: [asc(family_name)];
@@ -75,10 +79,17 @@ macro_rules! resources {
                     /// OKRs the user owns.
                     okrs: to_many Okr(user_id), filter(yes), sort("By the number of OKRs the user owns.");
                 ];
+                filters: [
+                    /// Active users only (`true`, the default for lists), inactive only (`false`), or
+                    /// everyone (`null`).
+                    active: flag(active) default(true);
+                    /// Case-insensitive substring of userName, givenName or familyName.
+                    search: search(user_name, given_name, family_name);
+                ];
             }
 
             /// Groups.
-            Group("groups", listed) {
+            Group("groups") listed("groups") {
                 key: id Int;
                 live: [deleted(deleted_at)];
                 order: [desc(pinned), asc(name)];
@@ -106,10 +117,17 @@ macro_rules! resources {
                     /// OKRs the group owns.
                     okrs: to_many Okr(group_id), filter(yes), sort("By the number of OKRs.");
                 ];
+                filters: [
+                    /// Groups with at least one active member (`true`, the default for lists), without one
+                    /// (`false`), or all (`null`).
+                    has_active_members: some(members, active) default(true);
+                    /// Case-insensitive substring of the name.
+                    search: search(name);
+                ];
             }
 
             /// Cycles (never deleted).
-            Cycle("cycles", listed) {
+            Cycle("cycles") listed("cycles") {
                 key: id Int;
                 live: [];
                 order: [desc(ends_at)];
@@ -138,10 +156,11 @@ macro_rules! resources {
                     /// The user who created the cycle.
                     created_by: to_one User(created_by_id -> id), filter(), sort();
                 ];
+                filters: [];
             }
 
             /// OKRs.
-            Okr("okrs", listed) {
+            Okr("okrs") listed("OKRs") {
                 key: id Int;
                 live: [deleted(deleted_at)];
                 order: [desc(cycle.ends_at)];
@@ -174,10 +193,14 @@ macro_rules! resources {
                     /// The OKR's reflection.
                     reflection: to_one OkrReflection(id -> okr_id), filter(), sort();
                 ];
+                filters: [
+                    /// Owned by this user or group.
+                    owner: owner(user_id, group_id);
+                ];
             }
 
             /// Objectives; their scores are computed from their key results.
-            Objective("objectives", listed) {
+            Objective("objectives") listed("objectives") {
                 key: id Int;
                 live: [deleted(deleted_at), parent(okr)];
                 order: [desc_nulls_first(cancelled_at)];
@@ -219,10 +242,11 @@ macro_rules! resources {
                     /// The objective's assessment.
                     assessment: to_one ObjectiveAssessment(id -> objective_id), filter(), sort();
                 ];
+                filters: [];
             }
 
             /// Key results.
-            KeyResult("key_results", listed) {
+            KeyResult("key_results") listed("key results") {
                 key: id Int;
                 live: [deleted(deleted_at), parent(objective)];
                 order: [];
@@ -254,10 +278,11 @@ macro_rules! resources {
                     /// The objective matches.
                     objective: parent Objective(objective_id), filter(yes), sort("By a field of the objective.");
                 ];
+                filters: [];
             }
 
             /// Contributes-to links; a link to or from a deleted objective is gone with it.
-            ObjectiveLink("objective_links", listed) {
+            ObjectiveLink("objective_links") listed("objective links") {
                 key: id Int;
                 live: [deleted(deleted_at), parent(source), parent(linked_to)];
                 order: [];
@@ -285,10 +310,11 @@ macro_rules! resources {
                     linked_to: parent Objective(linked_to_objective_id), filter(yes),
                         sort("By a field of the contributed-to objective.");
                 ];
+                filters: [];
             }
 
             /// Objective assessments.
-            ObjectiveAssessment("objective_assessments", unlisted) {
+            ObjectiveAssessment("objective_assessments") unlisted() {
                 key: id Int;
                 live: [deleted(deleted_at), parent(objective)];
                 order: [];
@@ -309,10 +335,11 @@ macro_rules! resources {
                     /// The assessed objective.
                     objective: parent Objective(objective_id), filter(), sort();
                 ];
+                filters: [];
             }
 
             /// OKR reflections.
-            OkrReflection("okr_reflections", unlisted) {
+            OkrReflection("okr_reflections") unlisted() {
                 key: id Int;
                 live: [deleted(deleted_at), parent(okr)];
                 order: [];
@@ -333,16 +360,18 @@ macro_rules! resources {
                     /// The reflected-on OKR.
                     okr: parent Okr(okr_id), filter(), sort();
                 ];
+                filters: [];
             }
 
             /// Group memberships (only reached through `User.groups` and `Group.members`).
-            GroupMembership("group_memberships", unlisted) {
+            GroupMembership("group_memberships") unlisted() {
                 key: id Int;
                 live: [deleted(deleted_at)];
                 order: [];
                 columns: [id, group_id, user_id, deleted_at, version, inserted_at, updated_at];
                 fields: [];
                 relations: [];
+                filters: [];
             }
         }
     };

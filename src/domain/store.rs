@@ -41,7 +41,7 @@ pub trait Tracked: EntityTrait {
 macro_rules! tracked {
     ($(
         $(#[$doc:meta])*
-        $name:ident($table:literal, $listed:ident) {
+        $name:ident($table:literal) $listing:ident($($plural:literal)?) {
             key: $pk:ident $pk_kind:ident;
             live: [$($live:ident($live_arg:ident)),* $(,)?];
             $($rest:tt)*

@@ -57,7 +57,7 @@ pub trait Row: Positional + Clone + Send + Sync + 'static {
 macro_rules! rows {
     ($(
         $(#[$doc:meta])*
-        $name:ident($table:literal, $listed:ident) {
+        $name:ident($table:literal) $listing:ident($($plural:literal)?) {
             key: $pk:ident $pk_kind:ident;
             $($rest:tt)*
         }

@@ -148,7 +148,7 @@ macro_rules! positional {
 macro_rules! positional_models {
     ($(
         $(#[$doc:meta])*
-        $name:ident($table:literal, $listed:ident) {
+        $name:ident($table:literal) $listing:ident($($plural:literal)?) {
             key: $pk:ident $pk_kind:ident;
             live: [$($live:tt)*];
             order: [$($order:tt)*];

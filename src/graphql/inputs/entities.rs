@@ -1,9 +1,14 @@
-//! `<Entity>Where`, `<Entity>ListWhere` and `<Entity>OrderBy` inputs.
+//! `<Resource>Where`, `<Resource>ListWhere` and `<Resource>OrderBy`, derived from the catalog
+//! ([`crate::catalog::resources`]) for every listed resource.
 //!
-//! A `where` input's keys are AND-ed. Relation keys become `EXISTS` subqueries: to-one keys
-//! take the related entity's `where`, to-many keys a `ListWhere` with `some`, `every` and
-//! `none`. Defaults (`UserWhere.active`, `GroupWhere.hasActiveMembers`) apply to a list's own
-//! `where` when the key is absent, and an explicit `null` removes them.
+//! A `where` input's keys are AND-ed. A field declared with `filter(kind)` gets that kind's
+//! operators; a relation declared with `filter(yes)` becomes an `EXISTS` subquery: to-one keys
+//! take the related resource's `where`, to-many keys a `ListWhere` with `some`, `every` and
+//! `none`. The declaration's `filters` add keys that are not one field's operators, and the
+//! defaults among them (`UserWhere.active`, `GroupWhere.hasActiveMembers`) apply to a list's
+//! own `where` when the key is absent; an explicit `null` removes them. An `orderBy` item
+//! sorts by a field declared with `sort("…")`, by a field of a to-one relation declared so,
+//! or by the size of a to-many one.
 
 use async_graphql::{ID, InputObject, MaybeUndefined, OneofObject};
 
@@ -13,13 +18,66 @@ use crate::graphql::inputs::scalars::{
 use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
 use crate::query::sort::{SortKey, SortPath};
 
+/// A `where` input.
+pub trait Where {
+    /// The filter, without list defaults.
+    fn to_filter(&self) -> Filter;
+
+    /// The filter of a list: the input's, and the resource's defaults for the keys it leaves
+    /// out.
+    fn list_filter(input: Option<&Self>) -> Filter;
+}
+
+/// A `ListWhere` input: conditions on the rows of a to-many relation.
+pub trait ListWhere {
+    /// Each quantifier with its condition, if given.
+    fn quantified(&self) -> [(Quantifier, Option<Filter>); 3];
+}
+
+/// The operators a `where` key holds for one field.
+pub trait FieldFilter {
+    /// The filters on `field`.
+    fn filters(&self, field: &'static str) -> Vec<Filter>;
+}
+
+macro_rules! field_filters {
+    ($($input:ty),*) => {$(
+        impl FieldFilter for $input {
+            fn filters(&self, field: &'static str) -> Vec<Filter> {
+                self.to_filters(field)
+            }
+        }
+    )*};
+}
+
+field_filters!(
+    IdFilter,
+    StringFilter,
+    DateTimeFilter,
+    DecimalFilter,
+    BooleanFilter
+);
+
+/// A plain `Boolean` key: the field equals it.
+impl FieldFilter for bool {
+    fn filters(&self, field: &'static str) -> Vec<Filter> {
+        vec![Filter::field(field, Predicate::Eq(Scalar::Bool(*self)))]
+    }
+}
+
 /// Collects the parts of one `where` input.
 #[derive(Default)]
 struct Parts(Vec<Filter>);
 
 impl Parts {
-    fn extend(&mut self, filters: impl IntoIterator<Item = Filter>) {
-        self.0.extend(filters);
+    fn push(&mut self, filter: Option<Filter>) {
+        self.0.extend(filter);
+    }
+
+    fn field<F: FieldFilter>(&mut self, field: &'static str, filter: Option<&F>) {
+        if let Some(filter) = filter {
+            self.0.extend(filter.filters(field));
+        }
     }
 
     fn relation(&mut self, relation: &'static str, quantifier: Quantifier, filter: Option<Filter>) {
@@ -32,27 +90,9 @@ impl Parts {
         }
     }
 
-    fn list<W: Where + async_graphql::InputType>(
-        &mut self,
-        relation: &'static str,
-        list: Option<&ListWhere<W>>,
-    ) {
-        if let Some(list) = list {
-            self.relation(
-                relation,
-                Quantifier::Some,
-                list.some.as_deref().map(W::to_filter),
-            );
-            self.relation(
-                relation,
-                Quantifier::Every,
-                list.every.as_deref().map(W::to_filter),
-            );
-            self.relation(
-                relation,
-                Quantifier::None,
-                list.none.as_deref().map(W::to_filter),
-            );
+    fn list(&mut self, relation: &'static str, list: Option<&impl ListWhere>) {
+        for (quantifier, filter) in list.map(ListWhere::quantified).into_iter().flatten() {
+            self.relation(relation, quantifier, filter);
         }
     }
 
@@ -75,61 +115,26 @@ impl Parts {
     }
 }
 
-/// A `where` input.
-pub trait Where {
-    /// The filter, without list defaults.
-    fn to_filter(&self) -> Filter;
+/// `flag(field)`: the field is `value`.
+fn flag(field: &'static str, value: bool) -> Filter {
+    Filter::field(field, Predicate::Eq(Scalar::Bool(value)))
 }
 
-/// Conditions on the rows of a to-many relation.
-#[derive(InputObject, Clone, Debug)]
-#[graphql(concrete(name = "UserListWhere", params(UserWhere)))]
-#[graphql(concrete(name = "GroupListWhere", params(GroupWhere)))]
-#[graphql(concrete(name = "OkrListWhere", params(OkrWhere)))]
-#[graphql(concrete(name = "ObjectiveListWhere", params(ObjectiveWhere)))]
-#[graphql(concrete(name = "KeyResultListWhere", params(KeyResultWhere)))]
-pub struct ListWhere<W: async_graphql::InputType> {
-    /// At least one related row matches.
-    pub some: Option<Box<W>>,
-    /// Every related row matches (true when there are none).
-    pub every: Option<Box<W>>,
-    /// No related row matches.
-    pub none: Option<Box<W>>,
+/// `some(relation, field)`: some related row has the flag (`true`), or none has (`false`).
+fn some_flagged(relation: &'static str, field: &'static str, value: bool) -> Filter {
+    let quantifier = if value {
+        Quantifier::Some
+    } else {
+        Quantifier::None
+    };
+    Filter::Relation {
+        relation,
+        quantifier,
+        filter: Box::new(flag(field, true)),
+    }
 }
 
-fn text(filter: &Option<StringFilter>, field: &'static str) -> Vec<Filter> {
-    filter
-        .as_ref()
-        .map(|f| f.to_filters(field))
-        .unwrap_or_default()
-}
-
-fn id(filter: &Option<IdFilter>, field: &'static str) -> Vec<Filter> {
-    filter
-        .as_ref()
-        .map(|f| f.to_filters(field))
-        .unwrap_or_default()
-}
-
-fn instant(filter: &Option<DateTimeFilter>, field: &'static str) -> Vec<Filter> {
-    filter
-        .as_ref()
-        .map(|f| f.to_filters(field))
-        .unwrap_or_default()
-}
-
-fn decimal(filter: &Option<DecimalFilter>, field: &'static str) -> Vec<Filter> {
-    filter
-        .as_ref()
-        .map(|f| f.to_filters(field))
-        .unwrap_or_default()
-}
-
-fn flag(value: Option<bool>, field: &'static str) -> Option<Filter> {
-    value.map(|b| Filter::field(field, Predicate::Eq(Scalar::Bool(b))))
-}
-
-/// Case-insensitive substring of any of `fields`.
+/// `search(fields…)`: a case-insensitive substring of any of `fields`.
 fn search(text: &str, fields: &[&'static str]) -> Filter {
     Filter::Or(
         fields
@@ -153,430 +158,16 @@ pub enum OwnerInput {
 }
 
 impl OwnerInput {
-    /// The OKR filter "owned by this owner".
-    pub fn to_filter(&self) -> Filter {
+    /// `owner(user_field, group_field)`: owned by this owner.
+    fn filter(&self, user_field: &'static str, group_field: &'static str) -> Filter {
         match self {
-            Self::UserId(id) => Filter::field("userId", Predicate::Eq(Scalar::Text(id.0.clone()))),
+            Self::UserId(id) => {
+                Filter::field(user_field, Predicate::Eq(Scalar::Text(id.0.clone())))
+            }
             Self::GroupId(id) => {
-                Filter::field("groupId", Predicate::Eq(Scalar::Text(id.0.clone())))
+                Filter::field(group_field, Predicate::Eq(Scalar::Text(id.0.clone())))
             }
         }
-    }
-}
-
-/// Conditions on users.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UserWhere {
-    /// The user's id.
-    pub id: Option<IdFilter>,
-    /// The login identity.
-    pub user_name: Option<StringFilter>,
-    /// Given name.
-    pub given_name: Option<StringFilter>,
-    /// Family name.
-    pub family_name: Option<StringFilter>,
-    /// URL handle.
-    pub slug: Option<StringFilter>,
-    /// Department.
-    pub department: Option<StringFilter>,
-    /// The identity provider's id.
-    pub external_id: Option<StringFilter>,
-    /// Active users only (`true`, the default for lists), inactive only (`false`), or
-    /// everyone (`null`).
-    pub active: MaybeUndefined<bool>,
-    /// Case-insensitive substring of userName, givenName or familyName.
-    pub search: Option<String>,
-    /// When the user was created.
-    pub inserted_at: Option<DateTimeFilter>,
-    /// When the user last changed.
-    pub updated_at: Option<DateTimeFilter>,
-    /// The user's groups.
-    pub groups: Option<Box<ListWhere<GroupWhere>>>,
-    /// OKRs the user owns.
-    pub okrs: Option<Box<ListWhere<OkrWhere>>>,
-    /// All of these.
-    pub and: Option<Vec<UserWhere>>,
-    /// Any of these.
-    pub or: Option<Vec<UserWhere>>,
-    /// Not this.
-    pub not: Option<Box<UserWhere>>,
-}
-
-impl Where for UserWhere {
-    fn to_filter(&self) -> Filter {
-        let mut parts = Parts::default();
-        parts.extend(id(&self.id, "id"));
-        parts.extend(text(&self.user_name, "userName"));
-        parts.extend(text(&self.given_name, "givenName"));
-        parts.extend(text(&self.family_name, "familyName"));
-        parts.extend(text(&self.slug, "slug"));
-        parts.extend(text(&self.department, "department"));
-        parts.extend(text(&self.external_id, "externalId"));
-        parts.extend(flag(self.active.value().copied(), "active"));
-        parts.extend(
-            self.search
-                .as_deref()
-                .map(|s| search(s, &["userName", "givenName", "familyName"])),
-        );
-        parts.extend(instant(&self.inserted_at, "insertedAt"));
-        parts.extend(instant(&self.updated_at, "updatedAt"));
-        parts.list("groups", self.groups.as_deref());
-        parts.list("okrs", self.okrs.as_deref());
-        parts.logic(self.and.as_ref(), self.or.as_ref(), self.not.as_deref());
-        parts.finish()
-    }
-}
-
-impl UserWhere {
-    /// The filter of a user list: `active` defaults to `true` when the key is absent.
-    pub fn list_filter(input: Option<&Self>) -> Filter {
-        let default_active = input.is_none_or(|w| w.active.is_undefined());
-        let mut parts = vec![input.map_or(Filter::True, Where::to_filter)];
-        parts.extend(
-            default_active.then(|| Filter::field("active", Predicate::Eq(Scalar::Bool(true)))),
-        );
-        Filter::all(parts)
-    }
-}
-
-/// Conditions on groups.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct GroupWhere {
-    /// The group's id.
-    pub id: Option<IdFilter>,
-    /// Name.
-    pub name: Option<StringFilter>,
-    /// URL handle.
-    pub slug: Option<StringFilter>,
-    /// The identity provider's id.
-    pub external_id: Option<StringFilter>,
-    /// Pinned groups (`true`) or the others (`false`).
-    pub pinned: Option<BooleanFilter>,
-    /// Groups with at least one active member (`true`, the default for lists), without one
-    /// (`false`), or all (`null`).
-    pub has_active_members: MaybeUndefined<bool>,
-    /// Case-insensitive substring of the name.
-    pub search: Option<String>,
-    /// When the group was created.
-    pub inserted_at: Option<DateTimeFilter>,
-    /// When the group last changed.
-    pub updated_at: Option<DateTimeFilter>,
-    /// The group's members.
-    pub members: Option<Box<ListWhere<UserWhere>>>,
-    /// OKRs the group owns.
-    pub okrs: Option<Box<ListWhere<OkrWhere>>>,
-    /// All of these.
-    pub and: Option<Vec<GroupWhere>>,
-    /// Any of these.
-    pub or: Option<Vec<GroupWhere>>,
-    /// Not this.
-    pub not: Option<Box<GroupWhere>>,
-}
-
-fn has_active_members(value: bool) -> Filter {
-    let active = Filter::field("active", Predicate::Eq(Scalar::Bool(true)));
-    let quantifier = if value {
-        Quantifier::Some
-    } else {
-        Quantifier::None
-    };
-    Filter::Relation {
-        relation: "members",
-        quantifier,
-        filter: Box::new(active),
-    }
-}
-
-impl Where for GroupWhere {
-    fn to_filter(&self) -> Filter {
-        let mut parts = Parts::default();
-        parts.extend(id(&self.id, "id"));
-        parts.extend(text(&self.name, "name"));
-        parts.extend(text(&self.slug, "slug"));
-        parts.extend(text(&self.external_id, "externalId"));
-        parts.extend(
-            self.pinned
-                .as_ref()
-                .map(|f| f.to_filters("pinned"))
-                .unwrap_or_default(),
-        );
-        parts.extend(
-            self.has_active_members
-                .value()
-                .map(|b| has_active_members(*b)),
-        );
-        parts.extend(self.search.as_deref().map(|s| search(s, &["name"])));
-        parts.extend(instant(&self.inserted_at, "insertedAt"));
-        parts.extend(instant(&self.updated_at, "updatedAt"));
-        parts.list("members", self.members.as_deref());
-        parts.list("okrs", self.okrs.as_deref());
-        parts.logic(self.and.as_ref(), self.or.as_ref(), self.not.as_deref());
-        parts.finish()
-    }
-}
-
-impl GroupWhere {
-    /// The filter of a group list: `hasActiveMembers` defaults to `true` when absent.
-    pub fn list_filter(input: Option<&Self>) -> Filter {
-        let default = input.is_none_or(|w| w.has_active_members.is_undefined());
-        let mut parts = vec![input.map_or(Filter::True, Where::to_filter)];
-        parts.extend(default.then(|| has_active_members(true)));
-        Filter::all(parts)
-    }
-}
-
-/// Conditions on cycles.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct CycleWhere {
-    /// The cycle's id.
-    pub id: Option<IdFilter>,
-    /// Title.
-    pub title: Option<StringFilter>,
-    /// Start.
-    pub starts_at: Option<DateTimeFilter>,
-    /// End.
-    pub ends_at: Option<DateTimeFilter>,
-    /// `true`: running now (`startsAt <= now <= endsAt`); `false`: not running now.
-    pub active: Option<bool>,
-    /// `true`: not over yet (`endsAt >= now`); `false`: over.
-    pub present_or_future: Option<bool>,
-    /// When the cycle was created.
-    pub inserted_at: Option<DateTimeFilter>,
-    /// When the cycle last changed.
-    pub updated_at: Option<DateTimeFilter>,
-    /// OKRs of the cycle.
-    pub okrs: Option<Box<ListWhere<OkrWhere>>>,
-    /// All of these.
-    pub and: Option<Vec<CycleWhere>>,
-    /// Any of these.
-    pub or: Option<Vec<CycleWhere>>,
-    /// Not this.
-    pub not: Option<Box<CycleWhere>>,
-}
-
-impl Where for CycleWhere {
-    fn to_filter(&self) -> Filter {
-        let mut parts = Parts::default();
-        parts.extend(id(&self.id, "id"));
-        parts.extend(text(&self.title, "title"));
-        parts.extend(instant(&self.starts_at, "startsAt"));
-        parts.extend(instant(&self.ends_at, "endsAt"));
-        parts.extend(flag(self.active, "active"));
-        parts.extend(flag(self.present_or_future, "presentOrFuture"));
-        parts.extend(instant(&self.inserted_at, "insertedAt"));
-        parts.extend(instant(&self.updated_at, "updatedAt"));
-        parts.list("okrs", self.okrs.as_deref());
-        parts.logic(self.and.as_ref(), self.or.as_ref(), self.not.as_deref());
-        parts.finish()
-    }
-}
-
-/// Conditions on OKRs.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct OkrWhere {
-    /// The OKR's id.
-    pub id: Option<IdFilter>,
-    /// Owned by this user or group.
-    pub owner: Option<OwnerInput>,
-    /// The owning user matches (group-owned OKRs never match).
-    pub user: Option<Box<UserWhere>>,
-    /// The owning group matches (user-owned OKRs never match).
-    pub group: Option<Box<GroupWhere>>,
-    /// The cycle matches.
-    pub cycle: Option<Box<CycleWhere>>,
-    /// The OKR's objectives.
-    pub objectives: Option<Box<ListWhere<ObjectiveWhere>>>,
-    /// When the OKR was created.
-    pub inserted_at: Option<DateTimeFilter>,
-    /// When the OKR last changed.
-    pub updated_at: Option<DateTimeFilter>,
-    /// All of these.
-    pub and: Option<Vec<OkrWhere>>,
-    /// Any of these.
-    pub or: Option<Vec<OkrWhere>>,
-    /// Not this.
-    pub not: Option<Box<OkrWhere>>,
-}
-
-impl Where for OkrWhere {
-    fn to_filter(&self) -> Filter {
-        let mut parts = Parts::default();
-        parts.extend(id(&self.id, "id"));
-        parts.extend(self.owner.as_ref().map(OwnerInput::to_filter));
-        parts.relation(
-            "user",
-            Quantifier::Is,
-            self.user.as_deref().map(Where::to_filter),
-        );
-        parts.relation(
-            "group",
-            Quantifier::Is,
-            self.group.as_deref().map(Where::to_filter),
-        );
-        parts.relation(
-            "cycle",
-            Quantifier::Is,
-            self.cycle.as_deref().map(Where::to_filter),
-        );
-        parts.list("objectives", self.objectives.as_deref());
-        parts.extend(instant(&self.inserted_at, "insertedAt"));
-        parts.extend(instant(&self.updated_at, "updatedAt"));
-        parts.logic(self.and.as_ref(), self.or.as_ref(), self.not.as_deref());
-        parts.finish()
-    }
-}
-
-/// Conditions on objectives.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct ObjectiveWhere {
-    /// The objective's id.
-    pub id: Option<IdFilter>,
-    /// The objective's text.
-    pub content: Option<StringFilter>,
-    /// `true`: cancelled; `false`: not cancelled.
-    pub cancelled: Option<bool>,
-    /// When it was cancelled.
-    pub cancelled_at: Option<DateTimeFilter>,
-    /// When it was created.
-    pub inserted_at: Option<DateTimeFilter>,
-    /// When it last changed.
-    pub updated_at: Option<DateTimeFilter>,
-    /// The computed mid-cycle score.
-    pub mid_score: Option<DecimalFilter>,
-    /// The computed final score.
-    pub final_score: Option<DecimalFilter>,
-    /// The OKR matches.
-    pub okr: Option<Box<OkrWhere>>,
-    /// The objective's key results.
-    pub key_results: Option<Box<ListWhere<KeyResultWhere>>>,
-    /// Objectives this one contributes to.
-    pub contributes_to: Option<Box<ListWhere<ObjectiveWhere>>>,
-    /// Objectives that contribute to this one.
-    pub contributed_by: Option<Box<ListWhere<ObjectiveWhere>>>,
-    /// All of these.
-    pub and: Option<Vec<ObjectiveWhere>>,
-    /// Any of these.
-    pub or: Option<Vec<ObjectiveWhere>>,
-    /// Not this.
-    pub not: Option<Box<ObjectiveWhere>>,
-}
-
-impl Where for ObjectiveWhere {
-    fn to_filter(&self) -> Filter {
-        let mut parts = Parts::default();
-        parts.extend(id(&self.id, "id"));
-        parts.extend(text(&self.content, "content"));
-        parts.extend(flag(self.cancelled, "cancelled"));
-        parts.extend(instant(&self.cancelled_at, "cancelledAt"));
-        parts.extend(instant(&self.inserted_at, "insertedAt"));
-        parts.extend(instant(&self.updated_at, "updatedAt"));
-        parts.extend(decimal(&self.mid_score, "midScore"));
-        parts.extend(decimal(&self.final_score, "finalScore"));
-        parts.relation(
-            "okr",
-            Quantifier::Is,
-            self.okr.as_deref().map(Where::to_filter),
-        );
-        parts.list("keyResults", self.key_results.as_deref());
-        parts.list("contributesTo", self.contributes_to.as_deref());
-        parts.list("contributedBy", self.contributed_by.as_deref());
-        parts.logic(self.and.as_ref(), self.or.as_ref(), self.not.as_deref());
-        parts.finish()
-    }
-}
-
-/// Conditions on key results.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct KeyResultWhere {
-    /// The key result's id.
-    pub id: Option<IdFilter>,
-    /// The key result's text.
-    pub content: Option<StringFilter>,
-    /// `true`: cancelled; `false`: not cancelled.
-    pub cancelled: Option<bool>,
-    /// When it was cancelled.
-    pub cancelled_at: Option<DateTimeFilter>,
-    /// Mid-cycle score.
-    pub mid_score: Option<DecimalFilter>,
-    /// Final score.
-    pub final_score: Option<DecimalFilter>,
-    /// When it was created.
-    pub inserted_at: Option<DateTimeFilter>,
-    /// When it last changed.
-    pub updated_at: Option<DateTimeFilter>,
-    /// The objective matches.
-    pub objective: Option<Box<ObjectiveWhere>>,
-    /// All of these.
-    pub and: Option<Vec<KeyResultWhere>>,
-    /// Any of these.
-    pub or: Option<Vec<KeyResultWhere>>,
-    /// Not this.
-    pub not: Option<Box<KeyResultWhere>>,
-}
-
-impl Where for KeyResultWhere {
-    fn to_filter(&self) -> Filter {
-        let mut parts = Parts::default();
-        parts.extend(id(&self.id, "id"));
-        parts.extend(text(&self.content, "content"));
-        parts.extend(flag(self.cancelled, "cancelled"));
-        parts.extend(instant(&self.cancelled_at, "cancelledAt"));
-        parts.extend(decimal(&self.mid_score, "midScore"));
-        parts.extend(decimal(&self.final_score, "finalScore"));
-        parts.extend(instant(&self.inserted_at, "insertedAt"));
-        parts.extend(instant(&self.updated_at, "updatedAt"));
-        parts.relation(
-            "objective",
-            Quantifier::Is,
-            self.objective.as_deref().map(Where::to_filter),
-        );
-        parts.logic(self.and.as_ref(), self.or.as_ref(), self.not.as_deref());
-        parts.finish()
-    }
-}
-
-/// Conditions on objective links.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct ObjectiveLinkWhere {
-    /// The link's id.
-    pub id: Option<IdFilter>,
-    /// The contributing objective's id.
-    pub source_objective_id: Option<IdFilter>,
-    /// The contributed-to objective's id.
-    pub linked_to_objective_id: Option<IdFilter>,
-    /// The contributing objective matches.
-    pub source: Option<Box<ObjectiveWhere>>,
-    /// The contributed-to objective matches.
-    pub linked_to: Option<Box<ObjectiveWhere>>,
-    /// When the link was made.
-    pub inserted_at: Option<DateTimeFilter>,
-    /// All of these.
-    pub and: Option<Vec<ObjectiveLinkWhere>>,
-    /// Any of these.
-    pub or: Option<Vec<ObjectiveLinkWhere>>,
-    /// Not this.
-    pub not: Option<Box<ObjectiveLinkWhere>>,
-}
-
-impl Where for ObjectiveLinkWhere {
-    fn to_filter(&self) -> Filter {
-        let mut parts = Parts::default();
-        parts.extend(id(&self.id, "id"));
-        parts.extend(id(&self.source_objective_id, "sourceObjectiveId"));
-        parts.extend(id(&self.linked_to_objective_id, "linkedToObjectiveId"));
-        parts.relation(
-            "source",
-            Quantifier::Is,
-            self.source.as_deref().map(Where::to_filter),
-        );
-        parts.relation(
-            "linkedTo",
-            Quantifier::Is,
-            self.linked_to.as_deref().map(Where::to_filter),
-        );
-        parts.extend(instant(&self.inserted_at, "insertedAt"));
-        parts.logic(self.and.as_ref(), self.or.as_ref(), self.not.as_deref());
-        parts.finish()
     }
 }
 
@@ -609,245 +200,300 @@ pub fn sort_keys<O: OrderBy>(order_by: Option<&Vec<O>>) -> Option<Vec<SortKey>> 
         .map(|items| items.iter().map(OrderBy::to_key).collect())
 }
 
-/// One key of a user order.
-#[derive(OneofObject, Clone, Debug)]
-pub enum UserOrderBy {
-    /// By id.
-    Id(SortOrder),
-    /// By user name.
-    UserName(SortOrder),
-    /// By given name.
-    GivenName(SortOrder),
-    /// By family name.
-    FamilyName(SortOrder),
-    /// By slug.
-    Slug(SortOrder),
-    /// By department.
-    Department(SortOrder),
-    /// Active users first or last.
-    Active(SortOrder),
-    /// By creation time.
-    InsertedAt(SortOrder),
-    /// By last change.
-    UpdatedAt(SortOrder),
-    /// By the number of OKRs the user owns.
-    OkrsCount(SortOrder),
-    /// By the number of groups the user is in.
-    GroupsCount(SortOrder),
-}
+/// `filter(text)`: string operators.
+type TextFilter = StringFilter;
+/// `filter(instant)`: instant operators.
+type InstantFilter = DateTimeFilter;
+/// `filter(flag)`: a plain `Boolean`.
+type FlagFilter = bool;
 
-impl OrderBy for UserOrderBy {
-    fn to_key(&self) -> SortKey {
-        match self {
-            Self::Id(o) => field(*o, "id"),
-            Self::UserName(o) => field(*o, "userName"),
-            Self::GivenName(o) => field(*o, "givenName"),
-            Self::FamilyName(o) => field(*o, "familyName"),
-            Self::Slug(o) => field(*o, "slug"),
-            Self::Department(o) => field(*o, "department"),
-            Self::Active(o) => field(*o, "active"),
-            Self::InsertedAt(o) => field(*o, "insertedAt"),
-            Self::UpdatedAt(o) => field(*o, "updatedAt"),
-            Self::OkrsCount(o) => count(*o, "okrs"),
-            Self::GroupsCount(o) => count(*o, "groups"),
+/// Derives `<Resource>Where`, `<Resource>ListWhere` and `<Resource>OrderBy` for every listed
+/// resource. Each declaration's fields, relations and filters are first sorted into uniform
+/// items (`key: type => how(names)`), which one final step turns into the types and their
+/// conversions.
+macro_rules! inputs {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($table:literal) $listing:ident($($plural:literal)?) {
+            key: $pk:ident $pk_kind:ident;
+            live: [$($live:tt)*];
+            order: [$($order:tt)*];
+            columns: [$($column:tt)*];
+            fields: [$($fields:tt)*];
+            relations: [$($relations:tt)*];
+            filters: [$($filters:tt)*];
         }
-    }
-}
+    )*) => {
+        $(inputs!(@resource $name $listing($($plural)?) [$($fields)*] [$($relations)*] [$($filters)*]);)*
+    };
+    (@resource $name:ident unlisted() $($rest:tt)*) => {};
+    (@resource $name:ident listed($plural:literal) $fields:tt $relations:tt $filters:tt) => {
+        inputs!(@where $name $plural {} $fields $relations $filters);
+        inputs!(@order $name $plural {} $fields $relations);
+    };
 
-/// One key of a group order.
-#[derive(OneofObject, Clone, Debug)]
-pub enum GroupOrderBy {
-    /// By id.
-    Id(SortOrder),
-    /// By name.
-    Name(SortOrder),
-    /// By slug.
-    Slug(SortOrder),
-    /// Pinned groups first (`DESC`) or last.
-    Pinned(SortOrder),
-    /// By creation time.
-    InsertedAt(SortOrder),
-    /// By last change.
-    UpdatedAt(SortOrder),
-    /// By the number of members.
-    MembersCount(SortOrder),
-    /// By the number of OKRs.
-    OkrsCount(SortOrder),
-}
+    // `where` keys of fields.
+    (@where $name:ident $plural:literal {$($item:tt)*}
+        [$(#[$doc:meta])* $field:ident: $kind:ident $sql:ident($source:ident), $null:ident,
+            filter($filter:ident), sort($($sort:literal)?); $($fields:tt)*]
+        $relations:tt $filters:tt) => { pastey::paste! {
+        inputs!(@where $name $plural {$($item)* {
+            $(#[$doc])* $field: Option<[<$filter:camel Filter>]> => field([<$field:lower_camel>])
+        }} [$($fields)*] $relations $filters);
+    } };
+    (@where $name:ident $plural:literal {$($item:tt)*}
+        [$(#[$doc:meta])* $field:ident: $kind:ident $sql:ident($source:ident), $null:ident,
+            filter(), sort($($sort:literal)?); $($fields:tt)*]
+        $relations:tt $filters:tt) => {
+        inputs!(@where $name $plural {$($item)*} [$($fields)*] $relations $filters);
+    };
 
-impl OrderBy for GroupOrderBy {
-    fn to_key(&self) -> SortKey {
-        match self {
-            Self::Id(o) => field(*o, "id"),
-            Self::Name(o) => field(*o, "name"),
-            Self::Slug(o) => field(*o, "slug"),
-            Self::Pinned(o) => field(*o, "pinned"),
-            Self::InsertedAt(o) => field(*o, "insertedAt"),
-            Self::UpdatedAt(o) => field(*o, "updatedAt"),
-            Self::MembersCount(o) => count(*o, "members"),
-            Self::OkrsCount(o) => count(*o, "okrs"),
+    // `where` keys of relations.
+    (@where $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: $shape:ident $target:ident($($join:tt)*),
+            filter(), sort($($sort:literal)?); $($relations:tt)*]
+        $filters:tt) => {
+        inputs!(@where $name $plural {$($item)*} [] [$($relations)*] $filters);
+    };
+    (@where $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: parent $target:ident($($join:tt)*),
+            filter(yes), sort($($sort:literal)?); $($relations:tt)*]
+        $filters:tt) => {
+        inputs!(@where $name $plural {$($item)*} [] [
+            $(#[$doc])* $relation: to_one $target($($join)*), filter(yes), sort($($sort)?);
+            $($relations)*
+        ] $filters);
+    };
+    (@where $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: through $target:ident($($join:tt)*),
+            filter(yes), sort($($sort:literal)?); $($relations:tt)*]
+        $filters:tt) => {
+        inputs!(@where $name $plural {$($item)*} [] [
+            $(#[$doc])* $relation: to_many $target($($join)*), filter(yes), sort($($sort)?);
+            $($relations)*
+        ] $filters);
+    };
+    (@where $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: to_one $target:ident($($join:tt)*),
+            filter(yes), sort($($sort:literal)?); $($relations:tt)*]
+        $filters:tt) => { pastey::paste! {
+        inputs!(@where $name $plural {$($item)* {
+            $(#[$doc])* $relation: Option<Box<[<$target Where>]>> => one([<$relation:lower_camel>])
+        }} [] [$($relations)*] $filters);
+    } };
+    (@where $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: to_many $target:ident($($join:tt)*),
+            filter(yes), sort($($sort:literal)?); $($relations:tt)*]
+        $filters:tt) => { pastey::paste! {
+        inputs!(@where $name $plural {$($item)* {
+            $(#[$doc])* $relation: Option<Box<[<$target ListWhere>]>> => many([<$relation:lower_camel>])
+        }} [] [$($relations)*] $filters);
+    } };
+
+    // The declaration's other `where` keys.
+    (@where $name:ident $plural:literal {$($item:tt)*} [] []
+        [$(#[$doc:meta])* $key:ident: flag($field:ident) default($default:literal); $($filters:tt)*]) => {
+        pastey::paste! {
+            inputs!(@where $name $plural {$($item)* {
+                $(#[$doc])* $key: MaybeUndefined<bool> => flag([<$field:lower_camel>], $default)
+            }} [] [] [$($filters)*]);
         }
-    }
-}
-
-/// One key of a cycle order.
-#[derive(OneofObject, Clone, Debug)]
-pub enum CycleOrderBy {
-    /// By id.
-    Id(SortOrder),
-    /// By title.
-    Title(SortOrder),
-    /// By start.
-    StartsAt(SortOrder),
-    /// By end.
-    EndsAt(SortOrder),
-    /// By creation time.
-    InsertedAt(SortOrder),
-    /// By the number of OKRs.
-    OkrsCount(SortOrder),
-}
-
-impl OrderBy for CycleOrderBy {
-    fn to_key(&self) -> SortKey {
-        match self {
-            Self::Id(o) => field(*o, "id"),
-            Self::Title(o) => field(*o, "title"),
-            Self::StartsAt(o) => field(*o, "startsAt"),
-            Self::EndsAt(o) => field(*o, "endsAt"),
-            Self::InsertedAt(o) => field(*o, "insertedAt"),
-            Self::OkrsCount(o) => count(*o, "okrs"),
+    };
+    (@where $name:ident $plural:literal {$($item:tt)*} [] []
+        [$(#[$doc:meta])* $key:ident: some($relation:ident, $field:ident) default($default:literal);
+            $($filters:tt)*]) => {
+        pastey::paste! {
+            inputs!(@where $name $plural {$($item)* {
+                $(#[$doc])* $key: MaybeUndefined<bool>
+                    => some([<$relation:lower_camel>], [<$field:lower_camel>], $default)
+            }} [] [] [$($filters)*]);
         }
-    }
-}
-
-/// One key of an OKR order.
-#[derive(OneofObject, Clone, Debug)]
-pub enum OkrOrderBy {
-    /// By id.
-    Id(SortOrder),
-    /// By creation time.
-    InsertedAt(SortOrder),
-    /// By last change.
-    UpdatedAt(SortOrder),
-    /// By a field of the cycle.
-    Cycle(Box<CycleOrderBy>),
-    /// By a field of the owning user (group-owned OKRs sort as null).
-    User(Box<UserOrderBy>),
-    /// By a field of the owning group (user-owned OKRs sort as null).
-    Group(Box<GroupOrderBy>),
-    /// By the number of objectives.
-    ObjectivesCount(SortOrder),
-}
-
-impl OrderBy for OkrOrderBy {
-    fn to_key(&self) -> SortKey {
-        match self {
-            Self::Id(o) => field(*o, "id"),
-            Self::InsertedAt(o) => field(*o, "insertedAt"),
-            Self::UpdatedAt(o) => field(*o, "updatedAt"),
-            Self::Cycle(inner) => through("cycle", inner.as_ref()),
-            Self::User(inner) => through("user", inner.as_ref()),
-            Self::Group(inner) => through("group", inner.as_ref()),
-            Self::ObjectivesCount(o) => count(*o, "objectives"),
+    };
+    (@where $name:ident $plural:literal {$($item:tt)*} [] []
+        [$(#[$doc:meta])* $key:ident: search($($field:ident),+); $($filters:tt)*]) => {
+        pastey::paste! {
+            inputs!(@where $name $plural {$($item)* {
+                $(#[$doc])* $key: Option<String> => search($([<$field:lower_camel>]),+)
+            }} [] [] [$($filters)*]);
         }
-    }
-}
-
-/// One key of an objective order.
-#[derive(OneofObject, Clone, Debug)]
-pub enum ObjectiveOrderBy {
-    /// By id.
-    Id(SortOrder),
-    /// By text.
-    Content(SortOrder),
-    /// By cancellation time (null for live objectives).
-    CancelledAt(SortOrder),
-    /// By creation time.
-    InsertedAt(SortOrder),
-    /// By last change.
-    UpdatedAt(SortOrder),
-    /// By the computed mid-cycle score.
-    MidScore(SortOrder),
-    /// By the computed final score.
-    FinalScore(SortOrder),
-    /// By a field of the OKR.
-    Okr(Box<OkrOrderBy>),
-    /// By the number of key results.
-    KeyResultsCount(SortOrder),
-}
-
-impl OrderBy for ObjectiveOrderBy {
-    fn to_key(&self) -> SortKey {
-        match self {
-            Self::Id(o) => field(*o, "id"),
-            Self::Content(o) => field(*o, "content"),
-            Self::CancelledAt(o) => field(*o, "cancelledAt"),
-            Self::InsertedAt(o) => field(*o, "insertedAt"),
-            Self::UpdatedAt(o) => field(*o, "updatedAt"),
-            Self::MidScore(o) => field(*o, "midScore"),
-            Self::FinalScore(o) => field(*o, "finalScore"),
-            Self::Okr(inner) => through("okr", inner.as_ref()),
-            Self::KeyResultsCount(o) => count(*o, "keyResults"),
+    };
+    (@where $name:ident $plural:literal {$($item:tt)*} [] []
+        [$(#[$doc:meta])* $key:ident: owner($user:ident, $group:ident); $($filters:tt)*]) => {
+        pastey::paste! {
+            inputs!(@where $name $plural {$($item)* {
+                $(#[$doc])* $key: Option<OwnerInput>
+                    => owner([<$user:lower_camel>], [<$group:lower_camel>])
+            }} [] [] [$($filters)*]);
         }
-    }
-}
+    };
 
-/// One key of a key-result order.
-#[derive(OneofObject, Clone, Debug)]
-pub enum KeyResultOrderBy {
-    /// By id.
-    Id(SortOrder),
-    /// By text.
-    Content(SortOrder),
-    /// By cancellation time.
-    CancelledAt(SortOrder),
-    /// By mid-cycle score.
-    MidScore(SortOrder),
-    /// By final score.
-    FinalScore(SortOrder),
-    /// By creation time.
-    InsertedAt(SortOrder),
-    /// By last change.
-    UpdatedAt(SortOrder),
-    /// By a field of the objective.
-    Objective(Box<ObjectiveOrderBy>),
-}
+    // Every key sorted: the types.
+    (@where $name:ident $plural:literal
+        {$({$(#[$doc:meta])* $key:ident: $type:ty => $how:ident($($names:tt)*)})*} [] [] []) => {
+        pastey::paste! {
+            #[doc = "Conditions on " $plural "."]
+            #[derive(InputObject, Clone, Debug, Default)]
+            pub struct [<$name Where>] {
+                $($(#[$doc])* pub $key: $type,)*
+                /// All of these.
+                pub and: Option<Vec<[<$name Where>]>>,
+                /// Any of these.
+                pub or: Option<Vec<[<$name Where>]>>,
+                /// Not this.
+                pub not: Option<Box<[<$name Where>]>>,
+            }
 
-impl OrderBy for KeyResultOrderBy {
-    fn to_key(&self) -> SortKey {
-        match self {
-            Self::Id(o) => field(*o, "id"),
-            Self::Content(o) => field(*o, "content"),
-            Self::CancelledAt(o) => field(*o, "cancelledAt"),
-            Self::MidScore(o) => field(*o, "midScore"),
-            Self::FinalScore(o) => field(*o, "finalScore"),
-            Self::InsertedAt(o) => field(*o, "insertedAt"),
-            Self::UpdatedAt(o) => field(*o, "updatedAt"),
-            Self::Objective(inner) => through("objective", inner.as_ref()),
+            impl Where for [<$name Where>] {
+                fn to_filter(&self) -> Filter {
+                    let (this, mut parts) = (self, Parts::default());
+                    $(inputs!(@part parts this $key $how($($names)*));)*
+                    parts.logic(this.and.as_ref(), this.or.as_ref(), this.not.as_deref());
+                    parts.finish()
+                }
+
+                fn list_filter(input: Option<&Self>) -> Filter {
+                    let mut parts = Parts::default();
+                    parts.push(input.map(Where::to_filter));
+                    $(inputs!(@default parts input $key $how($($names)*));)*
+                    parts.finish()
+                }
+            }
+
+            /// Conditions on the rows of a to-many relation.
+            #[derive(InputObject, Clone, Debug, Default)]
+            pub struct [<$name ListWhere>] {
+                /// At least one related row matches.
+                pub some: Option<Box<[<$name Where>]>>,
+                /// Every related row matches (true when there are none).
+                pub every: Option<Box<[<$name Where>]>>,
+                /// No related row matches.
+                pub none: Option<Box<[<$name Where>]>>,
+            }
+
+            impl ListWhere for [<$name ListWhere>] {
+                fn quantified(&self) -> [(Quantifier, Option<Filter>); 3] {
+                    [
+                        (Quantifier::Some, self.some.as_deref().map(Where::to_filter)),
+                        (Quantifier::Every, self.every.as_deref().map(Where::to_filter)),
+                        (Quantifier::None, self.none.as_deref().map(Where::to_filter)),
+                    ]
+                }
+            }
         }
-    }
-}
+    };
 
-/// One key of an objective-link order.
-#[derive(OneofObject, Clone, Debug)]
-pub enum ObjectiveLinkOrderBy {
-    /// By id.
-    Id(SortOrder),
-    /// By creation time.
-    InsertedAt(SortOrder),
-    /// By a field of the contributing objective.
-    Source(Box<ObjectiveOrderBy>),
-    /// By a field of the contributed-to objective.
-    LinkedTo(Box<ObjectiveOrderBy>),
-}
+    // How each kind of key adds to the filter.
+    (@part $parts:ident $this:ident $key:ident field($name:ident)) => {
+        $parts.field(stringify!($name), $this.$key.as_ref())
+    };
+    (@part $parts:ident $this:ident $key:ident one($name:ident)) => {
+        $parts.relation(stringify!($name), Quantifier::Is, $this.$key.as_deref().map(Where::to_filter))
+    };
+    (@part $parts:ident $this:ident $key:ident many($name:ident)) => {
+        $parts.list(stringify!($name), $this.$key.as_deref())
+    };
+    (@part $parts:ident $this:ident $key:ident flag($field:ident, $default:literal)) => {
+        $parts.push($this.$key.value().map(|value| flag(stringify!($field), *value)))
+    };
+    (@part $parts:ident $this:ident $key:ident some($relation:ident, $field:ident, $default:literal)) => {
+        $parts.push($this.$key.value().map(|value| {
+            some_flagged(stringify!($relation), stringify!($field), *value)
+        }))
+    };
+    (@part $parts:ident $this:ident $key:ident search($($field:ident),+)) => {
+        $parts.push($this.$key.as_deref().map(|text| search(text, &[$(stringify!($field)),+])))
+    };
+    (@part $parts:ident $this:ident $key:ident owner($user:ident, $group:ident)) => {
+        $parts.push($this.$key.as_ref().map(|owner| owner.filter(stringify!($user), stringify!($group))))
+    };
 
-impl OrderBy for ObjectiveLinkOrderBy {
-    fn to_key(&self) -> SortKey {
-        match self {
-            Self::Id(o) => field(*o, "id"),
-            Self::InsertedAt(o) => field(*o, "insertedAt"),
-            Self::Source(inner) => through("source", inner.as_ref()),
-            Self::LinkedTo(inner) => through("linkedTo", inner.as_ref()),
+    // The list defaults: a defaulted key the input leaves out.
+    (@default $parts:ident $input:ident $key:ident flag($field:ident, $default:literal)) => {
+        if $input.is_none_or(|input| input.$key.is_undefined()) {
+            $parts.push(Some(flag(stringify!($field), $default)));
         }
-    }
+    };
+    (@default $parts:ident $input:ident $key:ident some($relation:ident, $field:ident, $default:literal)) => {
+        if $input.is_none_or(|input| input.$key.is_undefined()) {
+            $parts.push(Some(some_flagged(stringify!($relation), stringify!($field), $default)));
+        }
+    };
+    (@default $parts:ident $input:ident $key:ident $how:ident($($names:tt)*)) => {};
+
+    // `orderBy` items of fields.
+    (@order $name:ident $plural:literal {$($item:tt)*}
+        [$(#[$doc:meta])* $field:ident: $kind:ident $sql:ident($source:ident), $null:ident,
+            filter($($filter:ident)?), sort($sort:literal); $($fields:tt)*]
+        $relations:tt) => { pastey::paste! {
+        inputs!(@order $name $plural {$($item)* {
+            $sort [<$field:camel>]: SortOrder => field([<$field:lower_camel>])
+        }} [$($fields)*] $relations);
+    } };
+    (@order $name:ident $plural:literal {$($item:tt)*}
+        [$(#[$doc:meta])* $field:ident: $kind:ident $sql:ident($source:ident), $null:ident,
+            filter($($filter:ident)?), sort(); $($fields:tt)*]
+        $relations:tt) => {
+        inputs!(@order $name $plural {$($item)*} [$($fields)*] $relations);
+    };
+
+    // `orderBy` items of relations: a to-one relation's fields, a to-many relation's size.
+    (@order $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: $shape:ident $target:ident($($join:tt)*),
+            filter($($filter:ident)?), sort(); $($relations:tt)*]) => {
+        inputs!(@order $name $plural {$($item)*} [] [$($relations)*]);
+    };
+    (@order $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: parent $target:ident($($join:tt)*),
+            filter($($filter:ident)?), sort($sort:literal); $($relations:tt)*]) => {
+        inputs!(@order $name $plural {$($item)*} [] [
+            $relation: to_one $target($($join)*), filter($($filter)?), sort($sort); $($relations)*
+        ]);
+    };
+    (@order $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: to_one $target:ident($($join:tt)*),
+            filter($($filter:ident)?), sort($sort:literal); $($relations:tt)*]) => { pastey::paste! {
+        inputs!(@order $name $plural {$($item)* {
+            $sort [<$relation:camel>]: Box<[<$target OrderBy>]> => through([<$relation:lower_camel>])
+        }} [] [$($relations)*]);
+    } };
+    (@order $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: through $target:ident($($join:tt)*),
+            filter($($filter:ident)?), sort($sort:literal); $($relations:tt)*]) => {
+        inputs!(@order $name $plural {$($item)*} [] [
+            $relation: to_many $target($($join)*), filter($($filter)?), sort($sort); $($relations)*
+        ]);
+    };
+    (@order $name:ident $plural:literal {$($item:tt)*} []
+        [$(#[$doc:meta])* $relation:ident: to_many $target:ident($($join:tt)*),
+            filter($($filter:ident)?), sort($sort:literal); $($relations:tt)*]) => { pastey::paste! {
+        inputs!(@order $name $plural {$($item)* {
+            $sort [<$relation:camel Count>]: SortOrder => count([<$relation:lower_camel>])
+        }} [] [$($relations)*]);
+    } };
+
+    // Every item sorted: the type.
+    (@order $name:ident $plural:literal
+        {$({$doc:literal $variant:ident: $type:ty => $how:ident($api:ident)})*} [] []) => {
+        pastey::paste! {
+            #[doc = "One key of an order of " $plural "."]
+            #[derive(OneofObject, Clone, Debug)]
+            pub enum [<$name OrderBy>] {
+                $(#[doc = $doc] $variant($type),)*
+            }
+
+            impl OrderBy for [<$name OrderBy>] {
+                fn to_key(&self) -> SortKey {
+                    match self {
+                        $(Self::$variant(item) => inputs!(@key item $how($api)),)*
+                    }
+                }
+            }
+        }
+    };
+
+    (@key $item:ident field($api:ident)) => { field(*$item, stringify!($api)) };
+    (@key $item:ident count($api:ident)) => { count(*$item, stringify!($api)) };
+    (@key $item:ident through($api:ident)) => { through(stringify!($api), $item.as_ref()) };
 }
+
+crate::catalog::resources!(inputs);

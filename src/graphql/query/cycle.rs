@@ -10,7 +10,6 @@ use crate::graphql::inputs::entities::{CycleOrderBy, CycleWhere, Where, sort_key
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::query::numeric_id;
 use crate::graphql::types::{Cycle, CycleConnection};
-use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
 /// Cycle queries.
@@ -45,7 +44,7 @@ impl CycleQuery {
         offset: Option<i32>,
     ) -> async_graphql::Result<CycleConnection> {
         signed_in_user(ctx).await?;
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         Ok(
             root_page::<cycle::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)

@@ -6,7 +6,7 @@ use entity::group;
 use crate::graphql::connection::root_page;
 use crate::graphql::context::{loaders, signed_in_user};
 use crate::graphql::errors::shared;
-use crate::graphql::inputs::entities::{GroupOrderBy, GroupWhere, sort_keys};
+use crate::graphql::inputs::entities::{GroupOrderBy, GroupWhere, Where, sort_keys};
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::query::numeric_id;
 use crate::graphql::types::{Group, GroupConnection};
@@ -61,7 +61,7 @@ impl GroupQuery {
         offset: Option<i32>,
     ) -> async_graphql::Result<GroupConnection> {
         signed_in_user(ctx).await?;
-        let filter = GroupWhere::list_filter(r#where.as_ref());
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         Ok(
             root_page::<group::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)

@@ -54,7 +54,7 @@ impl ObjectiveQuery {
         offset: Option<i32>,
     ) -> async_graphql::Result<ObjectiveConnection> {
         signed_in_user(ctx).await?;
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         Ok(
             root_page::<objective::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)
@@ -95,7 +95,7 @@ impl ObjectiveQuery {
         offset: Option<i32>,
     ) -> async_graphql::Result<KeyResultConnection> {
         signed_in_user(ctx).await?;
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         Ok(
             root_page::<key_result::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)
@@ -119,7 +119,7 @@ impl ObjectiveQuery {
         offset: Option<i32>,
     ) -> async_graphql::Result<ObjectiveLinkConnection> {
         signed_in_user(ctx).await?;
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         Ok(
             root_page::<objective_link::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)

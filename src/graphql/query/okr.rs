@@ -10,7 +10,6 @@ use crate::graphql::inputs::entities::{OkrOrderBy, OkrWhere, Where, sort_keys};
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::query::numeric_id;
 use crate::graphql::types::{Okr, OkrConnection};
-use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
 /// OKR queries.
@@ -45,7 +44,7 @@ impl OkrQuery {
         offset: Option<i32>,
     ) -> async_graphql::Result<OkrConnection> {
         signed_in_user(ctx).await?;
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         Ok(
             root_page::<okr::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)

@@ -6,7 +6,7 @@ use entity::user;
 use crate::graphql::connection::root_page;
 use crate::graphql::context::{loaders, signed_in_user};
 use crate::graphql::errors::shared;
-use crate::graphql::inputs::entities::{UserOrderBy, UserWhere, sort_keys};
+use crate::graphql::inputs::entities::{UserOrderBy, UserWhere, Where, sort_keys};
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::query::user_id;
 use crate::graphql::types::{User, UserConnection};
@@ -66,7 +66,7 @@ impl UserQuery {
         offset: Option<i32>,
     ) -> async_graphql::Result<UserConnection> {
         signed_in_user(ctx).await?;
-        let filter = UserWhere::list_filter(r#where.as_ref());
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         Ok(
             root_page::<user::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)

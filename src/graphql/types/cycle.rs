@@ -11,7 +11,6 @@ use crate::graphql::inputs::entities::{OkrOrderBy, OkrWhere, Where, sort_keys};
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{OkrConnection, User, id};
-use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
 /// `CYCLE`'s `okrs` relation.
@@ -88,7 +87,7 @@ impl Cycle {
         before: Option<String>,
         offset: Option<i32>,
     ) -> async_graphql::Result<OkrConnection> {
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
         Ok(child_page(

@@ -15,7 +15,6 @@ use crate::graphql::inputs::entities::{
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{KeyResultConnection, ObjectiveAssessment, Okr, Owner, id, owner};
-use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
 /// `OBJECTIVE`'s `assessment` relation.
@@ -67,7 +66,7 @@ impl Objective {
         order_by: Option<Vec<ObjectiveOrderBy>>,
         page: crate::query::page::PageArgs,
     ) -> async_graphql::Result<ObjectiveConnection> {
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let parent = ParentKey::Int(self.0.id);
         Ok(child_page(
             ctx,
@@ -165,7 +164,7 @@ impl Objective {
         before: Option<String>,
         offset: Option<i32>,
     ) -> async_graphql::Result<KeyResultConnection> {
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
         Ok(child_page(

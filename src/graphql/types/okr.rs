@@ -11,7 +11,6 @@ use crate::graphql::inputs::entities::{ObjectiveOrderBy, ObjectiveWhere, Where, 
 use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{Cycle, ObjectiveConnection, OkrReflection, Owner, id, owner};
-use crate::query::filter::Filter;
 use crate::query::page::ParentKey;
 
 /// `OKR`'s `reflection` relation.
@@ -84,7 +83,7 @@ impl Okr {
         before: Option<String>,
         offset: Option<i32>,
     ) -> async_graphql::Result<ObjectiveConnection> {
-        let filter = r#where.as_ref().map_or(Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Int(self.0.id);
         Ok(child_page(

@@ -135,7 +135,7 @@ impl User {
         before: Option<String>,
         offset: Option<i32>,
     ) -> async_graphql::Result<GroupConnection> {
-        let filter = GroupWhere::list_filter(r#where.as_ref());
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Text(self.0.id.clone());
         Ok(child_page(
@@ -164,9 +164,7 @@ impl User {
         before: Option<String>,
         offset: Option<i32>,
     ) -> async_graphql::Result<OkrConnection> {
-        let filter = r#where
-            .as_ref()
-            .map_or(crate::query::filter::Filter::True, Where::to_filter);
+        let filter = Where::list_filter(r#where.as_ref());
         let page = page_args(first, after, last, before, offset);
         let parent = ParentKey::Text(self.0.id.clone());
         Ok(child_page(
