@@ -10,8 +10,9 @@ use crate::catalog::def::{relation_named, same_text};
 use crate::catalog::{EntityDef, RelationDef};
 use crate::config::Config;
 use crate::error::DomainError;
-use crate::graphql::context::loaders;
+use crate::graphql::context::{loaders, signed_in_user};
 use crate::graphql::errors::{IntoGraphql, internal, shared};
+use crate::graphql::inputs::entities::{OrderBy, Where, sort_keys};
 use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row};
 use crate::query::QueryError;
 use crate::query::filter::Filter;
@@ -318,3 +319,105 @@ macro_rules! connection {
 }
 
 pub(crate) use connection;
+
+/// A list field's arguments, as every connection field takes them.
+pub struct ListArgs<W, O> {
+    /// `where`.
+    pub filter: Option<W>,
+    /// `orderBy`.
+    pub order_by: Option<Vec<O>>,
+    /// `first`, `after`, `last`, `before` and `offset`.
+    pub page: PageArgs,
+}
+
+impl<W: Where, O: OrderBy> ListArgs<W, O> {
+    /// The filter with the resource's list defaults, and the sort keys the client gave.
+    fn into_parts(self) -> (Filter, Option<Vec<SortKey>>, PageArgs) {
+        (
+            W::list_filter(self.filter.as_ref()),
+            sort_keys(self.order_by.as_ref()),
+            self.page,
+        )
+    }
+}
+
+/// A page of a root list, for a signed-in user.
+pub async fn root_list<M: Row, W: Where, O: OrderBy>(
+    ctx: &Context<'_>,
+    args: ListArgs<W, O>,
+) -> async_graphql::Result<(Page<M>, Total)> {
+    signed_in_user(ctx).await?;
+    let (filter, sort, page) = args.into_parts();
+    root_page::<M>(ctx, filter, sort, page).await
+}
+
+/// A page of the rows related to `parent` through `relation`.
+pub async fn child_list<M: Row, W: Where, O: OrderBy>(
+    ctx: &Context<'_>,
+    relation: Relation<M>,
+    parent: ParentKey,
+    args: ListArgs<W, O>,
+) -> async_graphql::Result<(Page<M>, Total)>
+where
+    Loaders: LoaderFor<M>,
+{
+    let (filter, sort, page) = args.into_parts();
+    child_page(ctx, relation, parent, filter, sort, page).await
+}
+
+/// An `#[Object]` impl block followed by its connection fields, each declared in one line:
+/// `/// doc` then `name: Node = root(model)` for a root list, or `name: Node = child(RELATION)`
+/// for the rows related to the object's own row. Each gets the standard arguments (`where`,
+/// `orderBy`, `first`, `after`, `last`, `before`, `offset`) and the connection complexity.
+macro_rules! with_lists {
+    (
+        $(#[$attr:meta])*
+        impl $type:ident { $($body:tt)* }
+        lists {$(
+            $(#[$doc:meta])*
+            $field:ident: $node:ident = $source:ident($($target:tt)*);
+        )*}
+    ) => { pastey::paste! {
+        $(#[$attr])*
+        impl $type {
+            $($body)*
+
+            $(
+                $(#[$doc])*
+                #[graphql(complexity = "crate::graphql::inputs::paging::connection_complexity(child_complexity, first, last)")]
+                #[allow(clippy::too_many_arguments)]
+                async fn $field(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    r#where: Option<crate::graphql::inputs::entities::[<$node Where>]>,
+                    order_by: Option<Vec<crate::graphql::inputs::entities::[<$node OrderBy>]>>,
+                    first: Option<i32>,
+                    after: Option<String>,
+                    last: Option<i32>,
+                    before: Option<String>,
+                    offset: Option<i32>,
+                ) -> async_graphql::Result<[<$node Connection>]> {
+                    let args = crate::graphql::connection::ListArgs {
+                        filter: r#where,
+                        order_by,
+                        page: crate::graphql::inputs::paging::page_args(first, after, last, before, offset),
+                    };
+                    Ok(with_lists!(@page self ctx args $source($($target)*)).await?.into())
+                }
+            )*
+        }
+    } };
+    (@page $self:ident $ctx:ident $args:ident root($model:path)) => {
+        crate::graphql::connection::root_list::<$model, _, _>($ctx, $args)
+    };
+    (@page $self:ident $ctx:ident $args:ident child($relation:ident)) => {
+        crate::graphql::connection::child_list(
+            $ctx,
+            $relation,
+            crate::graphql::loaders::Row::key(&$self.0),
+            $args,
+        )
+    };
+}
+
+pub(crate) use with_lists;

@@ -1,6 +1,7 @@
 //! The read engine: entity descriptions, a filter AST, sort keys and keyset pages, compiled
-//! into parameterised SQL with sea-query. It knows nothing of GraphQL (the GraphQL inputs and
-//! SCIM filters both translate into [`filter::Filter`]).
+//! into parameterised SQL with sea-query. It knows nothing of GraphQL (the GraphQL inputs
+//! translate into [`filter::Filter`]; SCIM filters are still compiled by the directory's own
+//! compiler, `domain::directory::filter`).
 //!
 //! The tables it reads are described by the [`crate::catalog`].
 //!

@@ -113,6 +113,26 @@ backend_test! {
 }
 
 backend_test! {
+    async fn a_connection_costs_its_page_size_at_the_root_and_nested(app) {
+        let app = app.with_config(|config| config.query_complexity_limit = 100).await;
+        for refused in [
+            "{ users(first: 150) { nodes { id } } }",
+            "{ me { okrs(last: 150) { nodes { id } } } }",
+            "{ objectives(first: 60) { nodes { keyResults(first: 60) { nodes { id } } } } }",
+        ] {
+            let (_, body) = app.graphql(refused, json!({}), None).await;
+            assert_eq!(error_code(&body), Some("QUERY_TOO_COMPLEX"), "{refused}: {body}");
+        }
+        let user = crate::factories::user_with_roles(&app.db, &[]).await;
+        let token = app.token_for(&user.id);
+        let within = "{ users(first: 20) { nodes { id } } me { okrs(first: 20) { nodes { id } } } }";
+        let (_, body) = app.graphql(within, json!({}), Some(&token)).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(body["data"]["users"]["nodes"][0]["id"], user.id, "{body}");
+    }
+}
+
+backend_test! {
     async fn oversized_bodies_are_refused(app) {
         let app = app.with_config(|config| config.request_body_limit = 1024).await;
         let padding = " ".repeat(4096);

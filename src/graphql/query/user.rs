@@ -4,10 +4,9 @@ use async_graphql::{Context, ID, Object};
 use entity::user;
 
 use crate::graphql::connection::root_page;
+use crate::graphql::connection::with_lists;
 use crate::graphql::context::{loaders, signed_in_user};
 use crate::graphql::errors::shared;
-use crate::graphql::inputs::entities::{UserOrderBy, UserWhere, Where, sort_keys};
-use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::query::user_id;
 use crate::graphql::types::{User, UserConnection};
 use crate::query::filter::{Filter, Predicate, Scalar};
@@ -17,61 +16,44 @@ use crate::query::page::{PageArgs, ParentKey};
 #[derive(Default)]
 pub(crate) struct UserQuery;
 
-#[Object]
-impl UserQuery {
-    /// The signed-in user.
-    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        Ok(User(signed_in_user(ctx).await?.clone()))
+with_lists! {
+    #[Object]
+    impl UserQuery {
+        /// The signed-in user.
+        async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+            Ok(User(signed_in_user(ctx).await?.clone()))
+        }
+
+        /// A user by id, or null when there is none.
+        async fn user(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<User>> {
+            signed_in_user(ctx).await?;
+            let id = user_id(&id, "id")?;
+            let user = loaders(ctx)?
+                .one::<user::Model>(ParentKey::Text(id.to_owned()))
+                .await
+                .map_err(shared)?;
+            Ok(user.map(User))
+        }
+
+        /// A user by slug (exact), or null when there is none.
+        async fn user_by_slug(
+            &self,
+            ctx: &Context<'_>,
+            slug: String,
+        ) -> async_graphql::Result<Option<User>> {
+            signed_in_user(ctx).await?;
+            let filter = Filter::field("slug", Predicate::Eq(Scalar::Text(slug)));
+            let args = PageArgs {
+                first: Some(1),
+                ..PageArgs::default()
+            };
+            let (page, _) = root_page::<user::Model>(ctx, filter, None, args).await?;
+            Ok(page.rows.into_iter().next().map(|(row, _)| User(row)))
+        }
     }
 
-    /// A user by id, or null when there is none.
-    async fn user(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<User>> {
-        signed_in_user(ctx).await?;
-        let id = user_id(&id, "id")?;
-        let user = loaders(ctx)?
-            .one::<user::Model>(ParentKey::Text(id.to_owned()))
-            .await
-            .map_err(shared)?;
-        Ok(user.map(User))
-    }
-
-    /// A user by slug (exact), or null when there is none.
-    async fn user_by_slug(
-        &self,
-        ctx: &Context<'_>,
-        slug: String,
-    ) -> async_graphql::Result<Option<User>> {
-        signed_in_user(ctx).await?;
-        let filter = Filter::field("slug", Predicate::Eq(Scalar::Text(slug)));
-        let args = PageArgs {
-            first: Some(1),
-            ..PageArgs::default()
-        };
-        let (page, _) = root_page::<user::Model>(ctx, filter, None, args).await?;
-        Ok(page.rows.into_iter().next().map(|(row, _)| User(row)))
-    }
-
-    /// Users: by default the active ones, by family name.
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn users(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<UserWhere>,
-        order_by: Option<Vec<UserOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<UserConnection> {
-        signed_in_user(ctx).await?;
-        let filter = Where::list_filter(r#where.as_ref());
-        let page = page_args(first, after, last, before, offset);
-        Ok(
-            root_page::<user::Model>(ctx, filter, sort_keys(order_by.as_ref()), page)
-                .await?
-                .into(),
-        )
+    lists {
+        /// Users: by default the active ones, by family name.
+        users: User = root(user::Model);
     }
 }

@@ -4,11 +4,10 @@ use async_graphql::{Context, ID, Object};
 use entity::cycle;
 
 use crate::catalog::{self, CYCLE};
-use crate::graphql::connection::{Relation, child_page, connection};
+use crate::graphql::connection::with_lists;
+use crate::graphql::connection::{Relation, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::shared;
-use crate::graphql::inputs::entities::{OkrOrderBy, OkrWhere, Where, sort_keys};
-use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{OkrConnection, User, id};
 use crate::query::page::ParentKey;
@@ -21,84 +20,62 @@ connection!(CycleConnection, CycleEdge, Cycle, cycle::Model, "cycles");
 /// A period, such as a quarter, that OKRs are set for.
 pub struct Cycle(pub cycle::Model);
 
-#[Object]
-impl Cycle {
-    /// The cycle's id.
-    async fn id(&self) -> ID {
-        id(self.0.id)
+with_lists! {
+    #[Object]
+    impl Cycle {
+        /// The cycle's id.
+        async fn id(&self) -> ID {
+            id(self.0.id)
+        }
+
+        /// Title, e.g. `Q3 2026`.
+        async fn title(&self) -> &str {
+            &self.0.title
+        }
+
+        /// When the cycle starts.
+        async fn starts_at(&self) -> DateTime {
+            self.0.starts_at.into()
+        }
+
+        /// When the cycle ends (always after it starts).
+        async fn ends_at(&self) -> DateTime {
+            self.0.ends_at.into()
+        }
+
+        /// Whether the cycle is running now: `startsAt <= now <= endsAt`.
+        async fn active(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+            let now = loaders(ctx)?.now;
+            Ok(self.0.is_running(now))
+        }
+
+        /// Who created the cycle.
+        async fn created_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+            let user = loaders(ctx)?
+                .one(ParentKey::Text(self.0.created_by_id.clone()))
+                .await
+                .map_err(shared)?;
+            Ok(user.map(User))
+        }
+
+        /// When the cycle was created.
+        async fn inserted_at(&self) -> DateTime {
+            self.0.inserted_at.into()
+        }
+
+        /// When the cycle last changed.
+        async fn updated_at(&self) -> DateTime {
+            self.0.updated_at.into()
+        }
+
+        /// Optimistic-concurrency version, bumped by every change.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
     }
 
-    /// Title, e.g. `Q3 2026`.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-
-    /// When the cycle starts.
-    async fn starts_at(&self) -> DateTime {
-        self.0.starts_at.into()
-    }
-
-    /// When the cycle ends (always after it starts).
-    async fn ends_at(&self) -> DateTime {
-        self.0.ends_at.into()
-    }
-
-    /// Whether the cycle is running now: `startsAt <= now <= endsAt`.
-    async fn active(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        let now = loaders(ctx)?.now;
-        Ok(self.0.is_running(now))
-    }
-
-    /// Who created the cycle.
-    async fn created_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let user = loaders(ctx)?
-            .one(ParentKey::Text(self.0.created_by_id.clone()))
-            .await
-            .map_err(shared)?;
-        Ok(user.map(User))
-    }
-
-    /// When the cycle was created.
-    async fn inserted_at(&self) -> DateTime {
-        self.0.inserted_at.into()
-    }
-
-    /// When the cycle last changed.
-    async fn updated_at(&self) -> DateTime {
-        self.0.updated_at.into()
-    }
-
-    /// Optimistic-concurrency version, bumped by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// The OKRs set for this cycle.
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn okrs(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<OkrWhere>,
-        order_by: Option<Vec<OkrOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<OkrConnection> {
-        let filter = Where::list_filter(r#where.as_ref());
-        let page = page_args(first, after, last, before, offset);
-        let parent = ParentKey::Int(self.0.id);
-        Ok(child_page(
-            ctx,
-            OKRS,
-            parent,
-            filter,
-            sort_keys(order_by.as_ref()),
-            page,
-        )
-        .await?
-        .into())
+    lists {
+        /// The OKRs set for this cycle.
+        okrs: Okr = child(OKRS);
     }
 }

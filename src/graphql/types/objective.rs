@@ -6,13 +6,10 @@ use rust_decimal::Decimal;
 
 use crate::catalog::{self, OBJECTIVE};
 use crate::domain::scores::objective_score;
-use crate::graphql::connection::{Relation, child_one, child_page, connection};
+use crate::graphql::connection::with_lists;
+use crate::graphql::connection::{Relation, child_one, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{internal, shared};
-use crate::graphql::inputs::entities::{
-    KeyResultOrderBy, KeyResultWhere, ObjectiveOrderBy, ObjectiveWhere, Where, sort_keys,
-};
-use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{KeyResultConnection, ObjectiveAssessment, Okr, Owner, id, owner};
 use crate::query::page::ParentKey;
@@ -56,175 +53,86 @@ impl Objective {
             .map_err(shared)?;
         okr.ok_or_else(|| internal("an objective without its OKR"))
     }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn linked(
-        &self,
-        ctx: &Context<'_>,
-        relation: Relation<objective::Model>,
-        r#where: Option<ObjectiveWhere>,
-        order_by: Option<Vec<ObjectiveOrderBy>>,
-        page: crate::query::page::PageArgs,
-    ) -> async_graphql::Result<ObjectiveConnection> {
-        let filter = Where::list_filter(r#where.as_ref());
-        let parent = ParentKey::Int(self.0.id);
-        Ok(child_page(
-            ctx,
-            relation,
-            parent,
-            filter,
-            sort_keys(order_by.as_ref()),
-            page,
-        )
-        .await?
-        .into())
-    }
 }
 
-#[Object]
-impl Objective {
-    /// The objective's id.
-    async fn id(&self) -> ID {
-        id(self.0.id)
+with_lists! {
+    #[Object]
+    impl Objective {
+        /// The objective's id.
+        async fn id(&self) -> ID {
+            id(self.0.id)
+        }
+
+        /// The objective's text.
+        async fn content(&self) -> &str {
+            &self.0.content
+        }
+
+        /// Whether the objective is cancelled (cancelled objectives stay visible).
+        async fn cancelled(&self) -> bool {
+            self.0.cancelled_at.is_some()
+        }
+
+        /// When it was cancelled, if it is.
+        async fn cancelled_at(&self) -> Option<DateTime> {
+            self.0.cancelled_at.map(Into::into)
+        }
+
+        /// When it was created.
+        async fn inserted_at(&self) -> DateTime {
+            self.0.inserted_at.into()
+        }
+
+        /// When it last changed.
+        async fn updated_at(&self) -> DateTime {
+            self.0.updated_at.into()
+        }
+
+        /// Optimistic-concurrency version, bumped by every change.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
+
+        /// Mean mid-cycle score of the live, uncancelled key results, rounded half-up to two
+        /// decimals (`0.00` when there are none).
+        async fn mid_score(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
+            let (mid, _) = loaders(ctx)?.scores(self.0.id).await.map_err(shared)?;
+            Ok(objective_score(mid))
+        }
+
+        /// Mean final score of the live, uncancelled key results, rounded half-up to two decimals.
+        async fn final_score(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
+            let (_, fin) = loaders(ctx)?.scores(self.0.id).await.map_err(shared)?;
+            Ok(objective_score(fin))
+        }
+
+        /// The OKR the objective belongs to.
+        async fn okr(&self, ctx: &Context<'_>) -> async_graphql::Result<Okr> {
+            Ok(Okr(self.okr_row(ctx).await?))
+        }
+
+        /// The objective's owner: its OKR's user or group.
+        async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Owner> {
+            owner::of(ctx, &self.okr_row(ctx).await?).await
+        }
+
+        /// The objective's assessment, if one was written.
+        async fn assessment(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Option<ObjectiveAssessment>> {
+            let row = child_one(ctx, ASSESSMENT, ParentKey::Int(self.0.id)).await?;
+            Ok(row.map(ObjectiveAssessment))
+        }
     }
 
-    /// The objective's text.
-    async fn content(&self) -> &str {
-        &self.0.content
-    }
-
-    /// Whether the objective is cancelled (cancelled objectives stay visible).
-    async fn cancelled(&self) -> bool {
-        self.0.cancelled_at.is_some()
-    }
-
-    /// When it was cancelled, if it is.
-    async fn cancelled_at(&self) -> Option<DateTime> {
-        self.0.cancelled_at.map(Into::into)
-    }
-
-    /// When it was created.
-    async fn inserted_at(&self) -> DateTime {
-        self.0.inserted_at.into()
-    }
-
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime {
-        self.0.updated_at.into()
-    }
-
-    /// Optimistic-concurrency version, bumped by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// Mean mid-cycle score of the live, uncancelled key results, rounded half-up to two
-    /// decimals (`0.00` when there are none).
-    async fn mid_score(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
-        let (mid, _) = loaders(ctx)?.scores(self.0.id).await.map_err(shared)?;
-        Ok(objective_score(mid))
-    }
-
-    /// Mean final score of the live, uncancelled key results, rounded half-up to two decimals.
-    async fn final_score(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
-        let (_, fin) = loaders(ctx)?.scores(self.0.id).await.map_err(shared)?;
-        Ok(objective_score(fin))
-    }
-
-    /// The OKR the objective belongs to.
-    async fn okr(&self, ctx: &Context<'_>) -> async_graphql::Result<Okr> {
-        Ok(Okr(self.okr_row(ctx).await?))
-    }
-
-    /// The objective's owner: its OKR's user or group.
-    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Owner> {
-        owner::of(ctx, &self.okr_row(ctx).await?).await
-    }
-
-    /// The objective's assessment, if one was written.
-    async fn assessment(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<ObjectiveAssessment>> {
-        let row = child_one(ctx, ASSESSMENT, ParentKey::Int(self.0.id)).await?;
-        Ok(row.map(ObjectiveAssessment))
-    }
-
-    /// The key results (by default by id; cancelled ones included).
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn key_results(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<KeyResultWhere>,
-        order_by: Option<Vec<KeyResultOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<KeyResultConnection> {
-        let filter = Where::list_filter(r#where.as_ref());
-        let page = page_args(first, after, last, before, offset);
-        let parent = ParentKey::Int(self.0.id);
-        Ok(child_page(
-            ctx,
-            KEY_RESULTS_OF_OBJECTIVE,
-            parent,
-            filter,
-            sort_keys(order_by.as_ref()),
-            page,
-        )
-        .await?
-        .into())
-    }
-
-    /// The objectives this one contributes to (live links to live objectives only).
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn contributes_to(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<ObjectiveWhere>,
-        order_by: Option<Vec<ObjectiveOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<ObjectiveConnection> {
-        self.linked(
-            ctx,
-            CONTRIBUTES_TO,
-            r#where,
-            order_by,
-            page_args(first, after, last, before, offset),
-        )
-        .await
-    }
-
-    /// The objectives that contribute to this one (live links from live objectives only).
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn contributed_by(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<ObjectiveWhere>,
-        order_by: Option<Vec<ObjectiveOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<ObjectiveConnection> {
-        self.linked(
-            ctx,
-            CONTRIBUTED_BY,
-            r#where,
-            order_by,
-            page_args(first, after, last, before, offset),
-        )
-        .await
+    lists {
+        /// The key results (by default by id; cancelled ones included).
+        key_results: KeyResult = child(KEY_RESULTS_OF_OBJECTIVE);
+        /// The objectives this one contributes to (live links to live objectives only).
+        contributes_to: Objective = child(CONTRIBUTES_TO);
+        /// The objectives that contribute to this one (live links from live objectives only).
+        contributed_by: Objective = child(CONTRIBUTED_BY);
     }
 }
 

@@ -4,11 +4,10 @@ use async_graphql::{Context, ID, Object};
 use entity::okr;
 
 use crate::catalog::{self, OKR};
-use crate::graphql::connection::{Relation, child_one, child_page, connection};
+use crate::graphql::connection::with_lists;
+use crate::graphql::connection::{Relation, child_one, connection};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{internal, shared};
-use crate::graphql::inputs::entities::{ObjectiveOrderBy, ObjectiveWhere, Where, sort_keys};
-use crate::graphql::inputs::paging::{connection_complexity, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{Cycle, ObjectiveConnection, OkrReflection, Owner, id, owner};
 use crate::query::page::ParentKey;
@@ -25,76 +24,54 @@ connection!(OkrConnection, OkrEdge, Okr, okr::Model, "OKRs");
 /// One owner's objectives and key results for one cycle.
 pub struct Okr(pub okr::Model);
 
-#[Object]
-impl Okr {
-    /// The OKR's id.
-    async fn id(&self) -> ID {
-        id(self.0.id)
+with_lists! {
+    #[Object]
+    impl Okr {
+        /// The OKR's id.
+        async fn id(&self) -> ID {
+            id(self.0.id)
+        }
+
+        /// The cycle the OKR is for.
+        async fn cycle(&self, ctx: &Context<'_>) -> async_graphql::Result<Cycle> {
+            let cycle = loaders(ctx)?
+                .one(ParentKey::Int(self.0.cycle_id))
+                .await
+                .map_err(shared)?;
+            cycle
+                .map(Cycle)
+                .ok_or_else(|| internal("an OKR without its cycle"))
+        }
+
+        /// The user or group that owns the OKR.
+        async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Owner> {
+            owner::of(ctx, &self.0).await
+        }
+
+        /// The OKR's reflection, if one was written.
+        async fn reflection(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OkrReflection>> {
+            let row = child_one(ctx, REFLECTION, ParentKey::Int(self.0.id)).await?;
+            Ok(row.map(OkrReflection))
+        }
+
+        /// When the OKR was created.
+        async fn inserted_at(&self) -> DateTime {
+            self.0.inserted_at.into()
+        }
+
+        /// When the OKR last changed.
+        async fn updated_at(&self) -> DateTime {
+            self.0.updated_at.into()
+        }
+
+        /// Optimistic-concurrency version, bumped by every change.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
     }
 
-    /// The cycle the OKR is for.
-    async fn cycle(&self, ctx: &Context<'_>) -> async_graphql::Result<Cycle> {
-        let cycle = loaders(ctx)?
-            .one(ParentKey::Int(self.0.cycle_id))
-            .await
-            .map_err(shared)?;
-        cycle
-            .map(Cycle)
-            .ok_or_else(|| internal("an OKR without its cycle"))
-    }
-
-    /// The user or group that owns the OKR.
-    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Owner> {
-        owner::of(ctx, &self.0).await
-    }
-
-    /// The OKR's reflection, if one was written.
-    async fn reflection(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OkrReflection>> {
-        let row = child_one(ctx, REFLECTION, ParentKey::Int(self.0.id)).await?;
-        Ok(row.map(OkrReflection))
-    }
-
-    /// When the OKR was created.
-    async fn inserted_at(&self) -> DateTime {
-        self.0.inserted_at.into()
-    }
-
-    /// When the OKR last changed.
-    async fn updated_at(&self) -> DateTime {
-        self.0.updated_at.into()
-    }
-
-    /// Optimistic-concurrency version, bumped by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// The OKR's objectives (by default live ones by id, then cancelled ones, latest cancelled first).
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn objectives(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<ObjectiveWhere>,
-        order_by: Option<Vec<ObjectiveOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<ObjectiveConnection> {
-        let filter = Where::list_filter(r#where.as_ref());
-        let page = page_args(first, after, last, before, offset);
-        let parent = ParentKey::Int(self.0.id);
-        Ok(child_page(
-            ctx,
-            OBJECTIVES_OF_OKR,
-            parent,
-            filter,
-            sort_keys(order_by.as_ref()),
-            page,
-        )
-        .await?
-        .into())
+    lists {
+        /// The OKR's objectives (by default live ones by id, then cancelled ones, latest cancelled first).
+        objectives: Objective = child(OBJECTIVES_OF_OKR);
     }
 }

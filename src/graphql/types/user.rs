@@ -6,14 +6,10 @@ use entity::user;
 use crate::catalog::{self, USER};
 use crate::config::Config;
 use crate::domain::users;
-use crate::graphql::connection::{Relation, child_page, connection};
-use crate::graphql::inputs::entities::{
-    GroupOrderBy, GroupWhere, OkrOrderBy, OkrWhere, Where, sort_keys,
-};
-use crate::graphql::inputs::paging::{connection_complexity, page_args};
+use crate::graphql::connection::with_lists;
+use crate::graphql::connection::{Relation, connection};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{GroupConnection, OkrConnection};
-use crate::query::page::ParentKey;
 
 /// `USER`'s `groups` relation.
 const GROUPS_OF_USER: Relation<entity::group::Model> =
@@ -39,143 +35,94 @@ pub struct Email {
     pub primary: bool,
 }
 
-#[Object]
-impl User {
-    /// The server-assigned id (a UUID).
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+with_lists! {
+    #[Object]
+    impl User {
+        /// The server-assigned id (a UUID).
+        async fn id(&self) -> ID {
+            ID(self.0.id.clone())
+        }
+
+        /// The login identity, usually an e-mail address; unique regardless of case.
+        async fn user_name(&self) -> &str {
+            &self.0.user_name
+        }
+
+        /// Given and family name joined by a space; empty when both are missing.
+        async fn name(&self) -> String {
+            users::display_name(&self.0)
+        }
+
+        /// Given (first) name.
+        async fn given_name(&self) -> Option<&str> {
+            self.0.given_name.as_deref()
+        }
+
+        /// Family (last) name.
+        async fn family_name(&self) -> Option<&str> {
+            self.0.family_name.as_deref()
+        }
+
+        /// Unique URL handle, e.g. `grace.hopper`.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
+
+        /// False once the identity provider has deactivated the user.
+        async fn active(&self) -> bool {
+            self.0.active
+        }
+
+        /// E-mail addresses.
+        async fn emails(&self) -> Vec<Email> {
+            users::emails(&self.0)
+                .into_iter()
+                .map(|email| Email {
+                    value: email.value,
+                    kind: email.kind,
+                    primary: email.primary,
+                })
+                .collect()
+        }
+
+        /// Roles assigned by the identity provider.
+        async fn roles(&self) -> Vec<String> {
+            users::roles(&self.0)
+        }
+
+        /// Whether the user holds the configured administrator role.
+        async fn is_admin(&self, ctx: &Context<'_>) -> bool {
+            let admin_role = ctx
+                .data::<std::sync::Arc<Config>>()
+                .map(|c| c.admin_role.as_str());
+            admin_role.is_ok_and(|role| users::is_admin(&self.0, role))
+        }
+
+        /// Department (SCIM enterprise extension).
+        async fn department(&self) -> Option<&str> {
+            self.0.department.as_deref()
+        }
+
+        /// When the user was created.
+        async fn inserted_at(&self) -> DateTime {
+            self.0.inserted_at.into()
+        }
+
+        /// When the user was last changed.
+        async fn updated_at(&self) -> DateTime {
+            self.0.updated_at.into()
+        }
+
+        /// Optimistic-concurrency version, bumped by every change.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
     }
 
-    /// The login identity, usually an e-mail address; unique regardless of case.
-    async fn user_name(&self) -> &str {
-        &self.0.user_name
-    }
-
-    /// Given and family name joined by a space; empty when both are missing.
-    async fn name(&self) -> String {
-        users::display_name(&self.0)
-    }
-
-    /// Given (first) name.
-    async fn given_name(&self) -> Option<&str> {
-        self.0.given_name.as_deref()
-    }
-
-    /// Family (last) name.
-    async fn family_name(&self) -> Option<&str> {
-        self.0.family_name.as_deref()
-    }
-
-    /// Unique URL handle, e.g. `grace.hopper`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// False once the identity provider has deactivated the user.
-    async fn active(&self) -> bool {
-        self.0.active
-    }
-
-    /// E-mail addresses.
-    async fn emails(&self) -> Vec<Email> {
-        users::emails(&self.0)
-            .into_iter()
-            .map(|email| Email {
-                value: email.value,
-                kind: email.kind,
-                primary: email.primary,
-            })
-            .collect()
-    }
-
-    /// Roles assigned by the identity provider.
-    async fn roles(&self) -> Vec<String> {
-        users::roles(&self.0)
-    }
-
-    /// Whether the user holds the configured administrator role.
-    async fn is_admin(&self, ctx: &Context<'_>) -> bool {
-        let admin_role = ctx
-            .data::<std::sync::Arc<Config>>()
-            .map(|c| c.admin_role.as_str());
-        admin_role.is_ok_and(|role| users::is_admin(&self.0, role))
-    }
-
-    /// Department (SCIM enterprise extension).
-    async fn department(&self) -> Option<&str> {
-        self.0.department.as_deref()
-    }
-
-    /// When the user was created.
-    async fn inserted_at(&self) -> DateTime {
-        self.0.inserted_at.into()
-    }
-
-    /// When the user was last changed.
-    async fn updated_at(&self) -> DateTime {
-        self.0.updated_at.into()
-    }
-
-    /// Optimistic-concurrency version, bumped by every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// The groups the user belongs to (by default those with an active member; pinned first, then by name).
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn groups(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<GroupWhere>,
-        order_by: Option<Vec<GroupOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<GroupConnection> {
-        let filter = Where::list_filter(r#where.as_ref());
-        let page = page_args(first, after, last, before, offset);
-        let parent = ParentKey::Text(self.0.id.clone());
-        Ok(child_page(
-            ctx,
-            GROUPS_OF_USER,
-            parent,
-            filter,
-            sort_keys(order_by.as_ref()),
-            page,
-        )
-        .await?
-        .into())
-    }
-
-    /// The OKRs the user owns (by default latest cycle first).
-    #[graphql(complexity = "connection_complexity(child_complexity, first, last)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn okrs(
-        &self,
-        ctx: &Context<'_>,
-        r#where: Option<OkrWhere>,
-        order_by: Option<Vec<OkrOrderBy>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        offset: Option<i32>,
-    ) -> async_graphql::Result<OkrConnection> {
-        let filter = Where::list_filter(r#where.as_ref());
-        let page = page_args(first, after, last, before, offset);
-        let parent = ParentKey::Text(self.0.id.clone());
-        Ok(child_page(
-            ctx,
-            OKRS_OF_USER,
-            parent,
-            filter,
-            sort_keys(order_by.as_ref()),
-            page,
-        )
-        .await?
-        .into())
+    lists {
+        /// The groups the user belongs to (by default those with an active member; pinned first, then by name).
+        groups: Group = child(GROUPS_OF_USER);
+        /// The OKRs the user owns (by default latest cycle first).
+        okrs: Okr = child(OKRS_OF_USER);
     }
 }
