@@ -191,14 +191,28 @@ pub struct OrderKey {
 }
 
 impl EntityDef {
-    /// The field called `name`.
-    pub fn field(&self, name: &str) -> Option<&'static FieldDef> {
-        self.fields.iter().find(|field| field.name == name)
+    /// The field called `name` (also in a `const` context).
+    pub const fn field(&self, name: &str) -> Option<&'static FieldDef> {
+        let mut index = 0;
+        while index < self.fields.len() {
+            if same_text(self.fields[index].name, name) {
+                return Some(&self.fields[index]);
+            }
+            index += 1;
+        }
+        None
     }
 
-    /// The relation called `name`.
-    pub fn relation(&self, name: &str) -> Option<&'static RelationDef> {
-        self.relations.iter().find(|relation| relation.name == name)
+    /// The relation called `name` (also in a `const` context).
+    pub const fn relation(&self, name: &str) -> Option<&'static RelationDef> {
+        let mut index = 0;
+        while index < self.relations.len() {
+            if same_text(self.relations[index].name, name) {
+                return Some(&self.relations[index]);
+            }
+            index += 1;
+        }
+        None
     }
 }
 
@@ -218,41 +232,18 @@ pub const fn same_text(a: &str, b: &str) -> bool {
     true
 }
 
-/// The relation of `def` called `name`, in a `const` context.
-pub const fn relation_named(def: &EntityDef, name: &str) -> Option<&'static RelationDef> {
-    let mut index = 0;
-    while index < def.relations.len() {
-        if same_text(def.relations[index].name, name) {
-            return Some(&def.relations[index]);
-        }
-        index += 1;
-    }
-    None
-}
-
-const fn has_field(def: &EntityDef, name: &str) -> bool {
-    let mut index = 0;
-    while index < def.fields.len() {
-        if same_text(def.fields[index].name, name) {
-            return true;
-        }
-        index += 1;
-    }
-    false
-}
-
 /// Checks a declaration while compiling (`const _: () = check(&RESOURCE);`): the primary key
 /// is one of its fields, every parent in its liveness rules is one of its to-one relations,
 /// and every default order key follows to-one relations to a field.
 pub const fn check(def: &'static EntityDef) {
     assert!(
-        def.fields.is_empty() || has_field(def, def.pk.0),
+        def.fields.is_empty() || def.field(def.pk.0).is_some(),
         "the primary key is not a declared field"
     );
     let mut index = 0;
     while index < def.live.len() {
         if let Live::Parent(name) = def.live[index] {
-            match relation_named(def, name) {
+            match def.relation(name) {
                 Some(relation) => assert!(!relation.many, "a parent must be a to-one relation"),
                 None => panic!("a liveness parent names no relation"),
             }
@@ -265,45 +256,44 @@ pub const fn check(def: &'static EntityDef) {
         let mut at: &'static EntityDef = def;
         let mut step = 0;
         while step + 1 < path.len() {
-            match relation_named(at, path[step]) {
+            match at.relation(path[step]) {
                 Some(relation) if !relation.many => at = relation.target,
                 _ => panic!("a default order key follows no to-one relation"),
             }
             step += 1;
         }
         assert!(
-            has_field(at, path[path.len() - 1]),
+            at.field(path[path.len() - 1]).is_some(),
             "a default order key names no field"
         );
         index += 1;
     }
 }
 
-/// Checks a declared `where` key that is not one field's operators (see
-/// [`super::resources`]): its arguments name fields of `def`, or, for `some`, a to-many
-/// relation and a field of its target.
-pub const fn check_filter(def: &'static EntityDef, kind: &str, args: &[&str]) {
-    if same_text(kind, "some") {
-        assert!(args.len() == 2, "some(relation, field) takes two names");
-        match relation_named(def, args[0]) {
-            Some(relation) => {
-                assert!(relation.many, "some() needs a to-many relation");
-                assert!(
-                    has_field(relation.target, args[1]),
-                    "some() names no field of the target"
-                );
-            }
-            None => panic!("some() names no relation"),
-        }
-        return;
-    }
-    assert!(
-        same_text(kind, "flag") || same_text(kind, "search") || same_text(kind, "owner"),
-        "unknown kind of filter"
-    );
+/// Checks a declared `where` key over fields of `def` (`flag`, `search`, `owner`, see
+/// [`super::resources`]): each name is a field.
+pub const fn check_fields(def: &'static EntityDef, fields: &[&str]) {
     let mut index = 0;
-    while index < args.len() {
-        assert!(has_field(def, args[index]), "a filter names no field");
+    while index < fields.len() {
+        assert!(
+            def.field(fields[index]).is_some(),
+            "a filter names no field"
+        );
         index += 1;
+    }
+}
+
+/// Checks a declared `some(relation, field)` key: a to-many relation of `def` and a field of
+/// its target.
+pub const fn check_some(def: &'static EntityDef, relation: &str, field: &str) {
+    match def.relation(relation) {
+        Some(relation) => {
+            assert!(relation.many, "some() needs a to-many relation");
+            assert!(
+                relation.target.field(field).is_some(),
+                "some() names no field of the target"
+            );
+        }
+        None => panic!("some() names no relation"),
     }
 }

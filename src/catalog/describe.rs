@@ -57,17 +57,16 @@ macro_rules! describe {
         };
 
         const _: () = $crate::catalog::def::check(&[<$name:snake:upper>]);
-        $(const _: () = $crate::catalog::def::check_filter(
-            &[<$name:snake:upper>],
-            stringify!($filter_kind),
-            &[$(stringify!([<$filter_arg:lower_camel>])),*],
+        $($crate::catalog::describe::check_filter!(
+            [<$name:snake:upper>] $filter_kind($([<$filter_arg:lower_camel>]),*)
         );)*
 
         const _: () = {
-            /// Every column the declaration names is a field of the model.
+            /// The columns fields and liveness name are fields of the model (the column
+            /// list itself is checked, complete and in order, by the row reader that
+            /// `query::rows` derives from it).
             #[allow(dead_code)]
             fn columns(row: &entity::[<$name:snake>]::Model) {
-                let _ = ($(&row.$column,)*);
                 $($crate::catalog::describe::source_column!(row $sql $source);)*
                 $($crate::catalog::describe::live_column!(row $live $live_arg);)*
             }
@@ -88,6 +87,23 @@ macro_rules! describe {
             )*
         }
     )* } };
+}
+
+/// Checks a declared `where` key's names while compiling; an unknown kind matches no rule.
+macro_rules! check_filter {
+    ($def:ident some($relation:ident, $field:ident)) => {
+        const _: () =
+            $crate::catalog::def::check_some(&$def, stringify!($relation), stringify!($field));
+    };
+    ($def:ident $kind:ident($($field:ident),*)) => {
+        const _: () = {
+            $crate::catalog::describe::check_filter!(@kind $kind);
+            $crate::catalog::def::check_fields(&$def, &[$(stringify!($field)),*])
+        };
+    };
+    (@kind flag) => {};
+    (@kind search) => {};
+    (@kind owner) => {};
 }
 
 /// Checks a soft-delete column on the model (`row`).
@@ -221,5 +237,6 @@ macro_rules! order_key {
 }
 
 pub(crate) use {
-    describe, join_columns, live, live_column, nullable, order_key, relation, source_column, sql,
+    check_filter, describe, join_columns, live, live_column, nullable, order_key, relation,
+    source_column, sql,
 };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, SimpleObject};
 
-use crate::catalog::def::{relation_named, same_text};
+use crate::catalog::def::same_text;
 use crate::catalog::{EntityDef, RelationDef};
 use crate::config::Config;
 use crate::error::DomainError;
@@ -17,8 +17,7 @@ use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row};
 use crate::query::QueryError;
 use crate::query::filter::Filter;
 use crate::query::page::{self, FilterKey, ListSpec, Page, PageArgs, ParentKey};
-use crate::query::sort::SortKey;
-use crate::query::sort::default_order;
+use crate::query::sort::{SortKey, default_order};
 
 /// Where a page is in its list.
 #[derive(SimpleObject, Clone, Debug)]
@@ -163,7 +162,7 @@ impl<M: Row> Relation<M> {
     /// `owner`'s relation called `name`; use it in a `const`, so a wrong name or row type is
     /// a compile error.
     pub const fn named(owner: &'static EntityDef, name: &str) -> Self {
-        let Some(relation) = relation_named(owner, name) else {
+        let Some(relation) = owner.relation(name) else {
             panic!("the entity has no relation of that name")
         };
         assert!(

@@ -13,7 +13,7 @@
 use async_graphql::{ID, InputObject, MaybeUndefined, OneofObject};
 
 use crate::graphql::inputs::scalars::{
-    BooleanFilter, DateTimeFilter, DecimalFilter, IdFilter, SortOrder, StringFilter,
+    BooleanFilter, DateTimeFilter, DecimalFilter, FieldFilter, IdFilter, SortOrder, StringFilter,
 };
 use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
 use crate::query::sort::{SortKey, SortPath};
@@ -32,37 +32,6 @@ pub trait Where {
 pub trait ListWhere {
     /// Each quantifier with its condition, if given.
     fn quantified(&self) -> [(Quantifier, Option<Filter>); 3];
-}
-
-/// The operators a `where` key holds for one field.
-pub trait FieldFilter {
-    /// The filters on `field`.
-    fn filters(&self, field: &'static str) -> Vec<Filter>;
-}
-
-macro_rules! field_filters {
-    ($($input:ty),*) => {$(
-        impl FieldFilter for $input {
-            fn filters(&self, field: &'static str) -> Vec<Filter> {
-                self.to_filters(field)
-            }
-        }
-    )*};
-}
-
-field_filters!(
-    IdFilter,
-    StringFilter,
-    DateTimeFilter,
-    DecimalFilter,
-    BooleanFilter
-);
-
-/// A plain `Boolean` key: the field equals it.
-impl FieldFilter for bool {
-    fn filters(&self, field: &'static str) -> Vec<Filter> {
-        vec![Filter::field(field, Predicate::Eq(Scalar::Bool(*self)))]
-    }
 }
 
 /// Collects the parts of one `where` input.

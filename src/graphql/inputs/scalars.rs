@@ -78,6 +78,19 @@ fn comparisons<T: Clone>(
         .collect()
 }
 
+/// The operators a `where` key holds for one field.
+pub trait FieldFilter {
+    /// The filters this input stands for, on `field`.
+    fn filters(&self, field: &'static str) -> Vec<Filter>;
+}
+
+/// A plain `Boolean` key: the field equals it.
+impl FieldFilter for bool {
+    fn filters(&self, field: &'static str) -> Vec<Filter> {
+        vec![Filter::field(field, Predicate::Eq(Scalar::Bool(*self)))]
+    }
+}
+
 /// Conditions on a text field.
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct StringFilter {
@@ -112,9 +125,8 @@ pub struct StringFilter {
     pub mode: MatchMode,
 }
 
-impl StringFilter {
-    /// The filters this input stands for, on `field`.
-    pub fn to_filters(&self, field: &'static str) -> Vec<Filter> {
+impl FieldFilter for StringFilter {
+    fn filters(&self, field: &'static str) -> Vec<Filter> {
         let f = self.clone();
         let mut filters = comparisons(
             field,
@@ -163,9 +175,8 @@ pub struct IdFilter {
     pub is_null: Option<bool>,
 }
 
-impl IdFilter {
-    /// The filters this input stands for, on `field`.
-    pub fn to_filters(&self, field: &'static str) -> Vec<Filter> {
+impl FieldFilter for IdFilter {
+    fn filters(&self, field: &'static str) -> Vec<Filter> {
         let f = self.clone();
         let text = |id: ID| Scalar::Text(id.0);
         comparisons(
@@ -204,9 +215,8 @@ macro_rules! ordered_filter {
             pub is_null: Option<bool>,
         }
 
-        impl $name {
-            /// The filters this input stands for, on `field`.
-            pub fn to_filters(&self, field: &'static str) -> Vec<Filter> {
+        impl FieldFilter for $name {
+            fn filters(&self, field: &'static str) -> Vec<Filter> {
                 let f = self.clone();
                 comparisons(field, $scalar, [f.eq, f.ne], [f.r#in, f.not_in], [f.lt, f.lte, f.gt, f.gte], f.is_null)
             }
@@ -238,9 +248,8 @@ pub struct BooleanFilter {
     pub is_null: Option<bool>,
 }
 
-impl BooleanFilter {
-    /// The filters this input stands for, on `field`.
-    pub fn to_filters(&self, field: &'static str) -> Vec<Filter> {
+impl FieldFilter for BooleanFilter {
+    fn filters(&self, field: &'static str) -> Vec<Filter> {
         let f = self.clone();
         comparisons(
             field,
