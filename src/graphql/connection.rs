@@ -13,7 +13,7 @@ use crate::error::DomainError;
 use crate::graphql::context::{loaders, signed_in_user};
 use crate::graphql::errors::{IntoGraphql, internal, shared};
 use crate::graphql::inputs::entities::{OrderBy, Where, sort_keys};
-use crate::graphql::loaders::{LoaderFor, Loaders, RelationRef, Row};
+use crate::graphql::loaders::{RelationRef, Row};
 use crate::query::QueryError;
 use crate::query::filter::Filter;
 use crate::query::page::{self, FilterKey, ListSpec, Page, PageArgs, ParentKey};
@@ -192,10 +192,7 @@ pub async fn child_page<M: Row>(
     filter: Filter,
     sort: Option<Vec<SortKey>>,
     page_args: PageArgs,
-) -> async_graphql::Result<(Page<M>, Total)>
-where
-    Loaders: LoaderFor<M>,
-{
+) -> async_graphql::Result<(Page<M>, Total)> {
     let loaders = loaders(ctx)?;
     let relation = relation.reference();
     let spec = Arc::new(spec(ctx, M::DEF, filter, sort, page_args)?);
@@ -220,10 +217,7 @@ pub async fn child_one<M: Row>(
     ctx: &Context<'_>,
     relation: Relation<M>,
     parent: ParentKey,
-) -> async_graphql::Result<Option<M>>
-where
-    Loaders: LoaderFor<M>,
-{
+) -> async_graphql::Result<Option<M>> {
     let args = PageArgs {
         first: Some(1),
         ..PageArgs::default()
@@ -356,10 +350,7 @@ pub async fn child_list<M: Row, W: Where, O: OrderBy>(
     relation: Relation<M>,
     parent: ParentKey,
     args: ListArgs<W, O>,
-) -> async_graphql::Result<(Page<M>, Total)>
-where
-    Loaders: LoaderFor<M>,
-{
+) -> async_graphql::Result<(Page<M>, Total)> {
     let (filter, sort, page) = args.into_parts();
     child_page(ctx, relation, parent, filter, sort, page).await
 }

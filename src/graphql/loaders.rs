@@ -7,14 +7,12 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::{DateTime, Utc};
-use entity::{
-    cycle, group, key_result, objective, objective_assessment, okr, okr_reflection, user,
-};
+use entity::group;
 use sea_orm::DatabaseConnection;
 
 use crate::catalog;
@@ -51,9 +49,27 @@ pub trait Row: Positional + Clone + Send + Sync + 'static {
     const DEF: &'static EntityDef;
     /// The row's primary key.
     fn key(&self) -> ParentKey;
+    /// This row type's loaders among a request's.
+    fn slots(loaders: &RowLoaders) -> &Slots<Self>;
 }
 
-/// Derives [`Row`] for every model from its declaration ([`crate::catalog::resources`]).
+/// One row type's loaders for one request, each made when first used.
+pub struct Slots<M> {
+    by_id: OnceLock<DataLoader<ById<M>>>,
+    children: OnceLock<DataLoader<Children<M>>>,
+}
+
+impl<M> Default for Slots<M> {
+    fn default() -> Self {
+        Self {
+            by_id: OnceLock::new(),
+            children: OnceLock::new(),
+        }
+    }
+}
+
+/// Derives [`Row`] for every model from its declaration ([`crate::catalog::resources`]), and
+/// the [`RowLoaders`] that hold each row type's loaders.
 macro_rules! rows {
     ($(
         $(#[$doc:meta])*
@@ -61,14 +77,23 @@ macro_rules! rows {
             key: $pk:ident $pk_kind:ident;
             $($rest:tt)*
         }
-    )*) => { pastey::paste! { $(
-        impl Row for entity::[<$name:snake>]::Model {
+    )*) => { pastey::paste! {
+        /// The loaders of every row type, for one request.
+        #[derive(Default)]
+        pub struct RowLoaders {
+            $([<$name:snake>]: Slots<entity::[<$name:snake>]::Model>,)*
+        }
+
+        $(impl Row for entity::[<$name:snake>]::Model {
             const DEF: &'static EntityDef = &crate::catalog::[<$name:snake:upper>];
             fn key(&self) -> ParentKey {
                 rows!(@key $pk_kind self.$pk)
             }
-        }
-    )* } };
+            fn slots(loaders: &RowLoaders) -> &Slots<Self> {
+                &loaders.[<$name:snake>]
+            }
+        })*
+    } };
     (@key Int $value:expr) => {
         ParentKey::Int($value)
     };
@@ -340,121 +365,24 @@ pub struct Loaders {
     pub db: DatabaseConnection,
     /// The request's SQL statement counter.
     pub statements: Arc<StatementCounter>,
-    users: DataLoader<ById<user::Model>>,
-    groups: DataLoader<ById<group::Model>>,
-    cycles: DataLoader<ById<cycle::Model>>,
-    okrs: DataLoader<ById<okr::Model>>,
-    objectives: DataLoader<ById<objective::Model>>,
-    child_users: DataLoader<Children<user::Model>>,
-    child_groups: DataLoader<Children<group::Model>>,
-    child_okrs: DataLoader<Children<okr::Model>>,
-    child_objectives: DataLoader<Children<objective::Model>>,
-    child_key_results: DataLoader<Children<key_result::Model>>,
-    child_assessments: DataLoader<Children<objective_assessment::Model>>,
-    child_reflections: DataLoader<Children<okr_reflection::Model>>,
+    batch_db: DatabaseConnection,
+    rows: RowLoaders,
     counts: DataLoader<Counts>,
     scores: DataLoader<Scores>,
     owner_groups: DataLoader<OwnerGroups>,
 }
 
-/// Gives the loader of a row type.
-pub trait LoaderFor<M: Row> {
-    /// Loader by primary key.
-    fn by_id(&self) -> Option<&DataLoader<ById<M>>> {
-        None
-    }
-    /// Loader of per-parent pages.
-    fn children(&self) -> Option<&DataLoader<Children<M>>> {
-        None
-    }
-}
-
-macro_rules! loader_for {
-    ($model:ty, by_id = $by_id:ident, children = $children:ident) => {
-        impl LoaderFor<$model> for Loaders {
-            fn by_id(&self) -> Option<&DataLoader<ById<$model>>> {
-                Some(&self.$by_id)
-            }
-            fn children(&self) -> Option<&DataLoader<Children<$model>>> {
-                Some(&self.$children)
-            }
-        }
-    };
-    ($model:ty, children = $children:ident) => {
-        impl LoaderFor<$model> for Loaders {
-            fn children(&self) -> Option<&DataLoader<Children<$model>>> {
-                Some(&self.$children)
-            }
-        }
-    };
-    ($model:ty, by_id = $by_id:ident) => {
-        impl LoaderFor<$model> for Loaders {
-            fn by_id(&self) -> Option<&DataLoader<ById<$model>>> {
-                Some(&self.$by_id)
-            }
-        }
-    };
-}
-
-loader_for!(user::Model, by_id = users, children = child_users);
-loader_for!(group::Model, by_id = groups, children = child_groups);
-loader_for!(cycle::Model, by_id = cycles);
-loader_for!(okr::Model, by_id = okrs, children = child_okrs);
-loader_for!(
-    objective::Model,
-    by_id = objectives,
-    children = child_objectives
-);
-loader_for!(key_result::Model, children = child_key_results);
-loader_for!(objective_assessment::Model, children = child_assessments);
-loader_for!(okr_reflection::Model, children = child_reflections);
-
 impl Loaders {
     /// Fresh loaders for one request: top-level reads go to `db`, batches to `batch_db`
-    /// ([`crate::db::connect_batches`]), and all count towards `statements`.
+    /// ([`crate::db::connect_batches`]), and all count towards `statements`. A row type's
+    /// loaders are made when the request first uses them.
     pub fn new(
         db: DatabaseConnection,
         batch_db: &DatabaseConnection,
         statements: Arc<StatementCounter>,
     ) -> Self {
         let now = crate::domain::clock::now();
-        macro_rules! by_id {
-            () => {
-                batching(
-                    ById {
-                        db: batch_db.clone(),
-                        now,
-                        _row: PhantomData,
-                    },
-                    &statements,
-                )
-            };
-        }
-        macro_rules! children {
-            () => {
-                batching(
-                    Children {
-                        db: batch_db.clone(),
-                        now,
-                        _row: PhantomData,
-                    },
-                    &statements,
-                )
-            };
-        }
         Self {
-            users: by_id!(),
-            groups: by_id!(),
-            cycles: by_id!(),
-            okrs: by_id!(),
-            objectives: by_id!(),
-            child_users: children!(),
-            child_groups: children!(),
-            child_okrs: children!(),
-            child_objectives: children!(),
-            child_key_results: children!(),
-            child_assessments: children!(),
-            child_reflections: children!(),
             counts: batching(
                 Counts {
                     db: batch_db.clone(),
@@ -476,10 +404,34 @@ impl Loaders {
                 },
                 &statements,
             ),
+            batch_db: batch_db.clone(),
+            rows: RowLoaders::default(),
             now,
             db,
             statements,
         }
+    }
+
+    fn by_id<M: Row>(&self) -> &DataLoader<ById<M>> {
+        M::slots(&self.rows).by_id.get_or_init(|| {
+            let loader = ById {
+                db: self.batch_db.clone(),
+                now: self.now,
+                _row: PhantomData,
+            };
+            batching(loader, &self.statements)
+        })
+    }
+
+    fn children<M: Row>(&self) -> &DataLoader<Children<M>> {
+        M::slots(&self.rows).children.get_or_init(|| {
+            let loader = Children {
+                db: self.batch_db.clone(),
+                now: self.now,
+                _row: PhantomData,
+            };
+            batching(loader, &self.statements)
+        })
     }
 
     /// The group that owns an OKR, even when it has been deleted since.
@@ -489,18 +441,9 @@ impl Loaders {
     }
 
     /// The live row of `M` with this key, if any.
-    pub async fn one<M: Row>(&self, key: ParentKey) -> Result<Option<M>, LoadError>
-    where
-        Self: LoaderFor<M>,
-    {
+    pub async fn one<M: Row>(&self, key: ParentKey) -> Result<Option<M>, LoadError> {
         self.statements.registered();
-        match self.by_id() {
-            Some(loader) => loader.load_one(key).await,
-            None => Err(Arc::new(DomainError::Internal(anyhow::anyhow!(
-                "no by-id loader for {}",
-                M::DEF.name
-            )))),
-        }
+        self.by_id::<M>().load_one(key).await
     }
 
     /// The page of `M` rows related to `parent` through `relation`, with these arguments.
@@ -509,18 +452,10 @@ impl Loaders {
         relation: RelationRef,
         spec: Arc<ListSpec>,
         parent: ParentKey,
-    ) -> Result<Page<M>, LoadError>
-    where
-        Self: LoaderFor<M>,
-    {
-        let Some(loader) = self.children() else {
-            return Err(Arc::new(DomainError::Internal(anyhow::anyhow!(
-                "no child loader for {}",
-                M::DEF.name
-            ))));
-        };
+    ) -> Result<Page<M>, LoadError> {
         self.statements.registered();
-        Ok(loader
+        Ok(self
+            .children::<M>()
             .load_one(ChildKey {
                 relation,
                 spec: SpecKey::new(spec),
