@@ -23,8 +23,9 @@ use crate::graphql::documents::{self, Prepared};
 use crate::graphql::errors::code;
 use crate::graphql::input_shape;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::scheduler::{self, Scheduler};
 use crate::graphql::schema;
-use crate::query::statements::{self, StatementCounter};
+use crate::query::statements::StatementCounter;
 use crate::state::AppState;
 
 /// The response media types a client can ask for.
@@ -196,7 +197,8 @@ pub async fn run(
         state.config.sql_statement_budget
     };
     let counter = StatementCounter::new(budget);
-    let loaders = Loaders::new(state.db.clone(), &state.batch_db, counter.clone());
+    let scheduler = Scheduler::new();
+    let loaders = Loaders::new(state.db.clone(), &state.batch_db, scheduler.clone());
     let variables = Variables::from_json(Value::Object(params.variables));
     let mut request = async_graphql::Request::new(params.query)
         .variables(variables.clone())
@@ -209,12 +211,10 @@ pub async fn run(
         request.set_parsed_query(executable.document.clone());
     }
     let schema = state.schema.clone();
-    let executed =
-        statements::run_request(
-            counter.clone(),
-            async move { schema.execute(request).await },
-        )
-        .await;
+    let executed = scheduler::run_request(counter.clone(), &scheduler, async move {
+        schema.execute(request).await
+    })
+    .await;
     let mut response = match executed {
         Ok(response) => response,
         Err(err) => {

@@ -18,24 +18,21 @@ use sea_orm::DatabaseConnection;
 use crate::catalog;
 use crate::catalog::{EntityDef, RelationDef};
 use crate::error::DomainError;
+use crate::graphql::scheduler::{self, Scheduler};
 use crate::query::page::{self, FilterKey, ListSpec, Page, ParentKey};
 use crate::query::rows::Positional;
-use crate::query::statements::{self, StatementCounter};
 
 /// The most keys one batch takes before it is sent. Above it a level of a query is split
 /// into several statements; it stays far below the bind-parameter limits of both engines
 /// (PostgreSQL 65,535; SQLite 32,766).
 pub const MAX_BATCH: usize = 10_000;
 
-/// A loader for one request: its batches count towards `statements` and start as soon as the
-/// request's resolvers have settled ([`statements::spawner`] decides when a level of the query
+/// A loader for one request: its batches run on the request's task and start as soon as the
+/// request's resolvers have settled ([`scheduler::spawner`] decides when a level of the query
 /// is complete), so there is no timer delay before a batch, and at most [`MAX_BATCH`] keys go
 /// into one statement.
-fn batching<T: Send + Sync + 'static>(
-    loader: T,
-    statements: &Arc<StatementCounter>,
-) -> DataLoader<T> {
-    DataLoader::new(loader, statements::spawner(statements.clone()))
+fn batching<T: Send + Sync + 'static>(loader: T, scheduler: &Arc<Scheduler>) -> DataLoader<T> {
+    DataLoader::new(loader, scheduler::spawner(scheduler.clone()))
         .max_batch_size(MAX_BATCH)
         .delay(Duration::ZERO)
 }
@@ -357,15 +354,14 @@ impl Loader<i64> for Scores {
     }
 }
 
-/// Every loader of one request, plus the request's clock and statement counter.
+/// Every loader of one request, plus the request's clock.
 pub struct Loaders {
     /// The instant "now" means for this whole request.
     pub now: DateTime<Utc>,
     /// The database, for top-level reads.
     pub db: DatabaseConnection,
-    /// The request's SQL statement counter.
-    pub statements: Arc<StatementCounter>,
     batch_db: DatabaseConnection,
+    scheduler: Arc<Scheduler>,
     rows: RowLoaders,
     counts: DataLoader<Counts>,
     scores: DataLoader<Scores>,
@@ -374,12 +370,12 @@ pub struct Loaders {
 
 impl Loaders {
     /// Fresh loaders for one request: top-level reads go to `db`, batches to `batch_db`
-    /// ([`crate::db::connect_batches`]), and all count towards `statements`. A row type's
+    /// ([`crate::db::connect_batches`]), and `scheduler` runs the batches. A row type's
     /// loaders are made when the request first uses them.
     pub fn new(
         db: DatabaseConnection,
         batch_db: &DatabaseConnection,
-        statements: Arc<StatementCounter>,
+        scheduler: Arc<Scheduler>,
     ) -> Self {
         let now = crate::domain::clock::now();
         Self {
@@ -388,27 +384,27 @@ impl Loaders {
                     db: batch_db.clone(),
                     now,
                 },
-                &statements,
+                &scheduler,
             ),
             scores: batching(
                 Scores {
                     db: batch_db.clone(),
                     now,
                 },
-                &statements,
+                &scheduler,
             ),
             owner_groups: batching(
                 OwnerGroups {
                     db: batch_db.clone(),
                     now,
                 },
-                &statements,
+                &scheduler,
             ),
             batch_db: batch_db.clone(),
             rows: RowLoaders::default(),
             now,
             db,
-            statements,
+            scheduler,
         }
     }
 
@@ -419,7 +415,7 @@ impl Loaders {
                 now: self.now,
                 _row: PhantomData,
             };
-            batching(loader, &self.statements)
+            batching(loader, &self.scheduler)
         })
     }
 
@@ -430,19 +426,19 @@ impl Loaders {
                 now: self.now,
                 _row: PhantomData,
             };
-            batching(loader, &self.statements)
+            batching(loader, &self.scheduler)
         })
     }
 
     /// The group that owns an OKR, even when it has been deleted since.
     pub async fn owner_group(&self, id: i64) -> Result<Option<group::Model>, LoadError> {
-        self.statements.registered();
+        self.scheduler.registered();
         self.owner_groups.load_one(id).await
     }
 
     /// The live row of `M` with this key, if any.
     pub async fn one<M: Row>(&self, key: ParentKey) -> Result<Option<M>, LoadError> {
-        self.statements.registered();
+        self.scheduler.registered();
         self.by_id::<M>().load_one(key).await
     }
 
@@ -453,7 +449,7 @@ impl Loaders {
         spec: Arc<ListSpec>,
         parent: ParentKey,
     ) -> Result<Page<M>, LoadError> {
-        self.statements.registered();
+        self.scheduler.registered();
         Ok(self
             .children::<M>()
             .load_one(ChildKey {
@@ -472,7 +468,7 @@ impl Loaders {
         filter: Arc<FilterKey>,
         parent: ParentKey,
     ) -> Result<u64, LoadError> {
-        self.statements.registered();
+        self.scheduler.registered();
         Ok(self
             .counts
             .load_one(CountKey {
@@ -488,8 +484,8 @@ impl Loaders {
 impl Loaders {
     /// An objective's computed `(mid, final)` scores in parts per billion.
     pub async fn scores(&self, objective_id: i64) -> Result<(i64, i64), LoadError> {
-        self.statements.registered();
-        self.statements.registered();
+        self.scheduler.registered();
+        self.scheduler.registered();
         Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0)))
     }
 }

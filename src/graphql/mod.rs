@@ -1,10 +1,12 @@
-//! The GraphQL edge: schema, HTTP transport, GraphiQL and error translation.
+//! The GraphQL edge: schema, HTTP transport, GraphiQL, error translation, and the scheduling
+//! of a request's execution and DataLoader batches ([`scheduler`], [`executor`]).
 
 pub mod completion;
 pub mod connection;
 pub mod context;
 pub mod documents;
 pub mod errors;
+pub mod executor;
 pub mod graphiql;
 pub mod http;
 pub mod input_shape;
@@ -14,6 +16,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod scheduler;
 pub mod schema;
 pub mod types;
 

@@ -15,7 +15,6 @@
 
 pub mod compile;
 pub mod cursor;
-pub mod executor;
 pub mod filter;
 pub mod page;
 pub mod rows;

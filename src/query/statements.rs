@@ -1,8 +1,8 @@
 //! Counting the SQL statements of one request, and refusing to go past its budget.
 //!
 //! SeaORM reports every statement to a metric callback; the callback adds it to the counter
-//! of the request in whose task it runs. DataLoader batches run on the request's own task,
-//! inside the same counter's scope ([`run_request`], [`spawner`]).
+//! of the request in whose task it runs ([`counted`]). DataLoader batches run on the request's
+//! own task, inside the same counter's scope (`graphql::scheduler`).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,7 +16,6 @@ use sea_query_sqlx::{SqlxBinder, SqlxValues};
 
 use crate::error::DomainError;
 use crate::query::QueryError;
-use crate::query::executor::{self, Batches, Panicked};
 
 tokio::task_local! {
     static CURRENT: Arc<StatementCounter>;
@@ -27,10 +26,6 @@ tokio::task_local! {
 pub struct StatementCounter {
     count: AtomicUsize,
     budget: usize,
-    /// DataLoader keys registered so far; batches wait until this stops moving.
-    registrations: AtomicUsize,
-    /// Batches started and not yet picked up by the request's executor.
-    batches: Arc<Batches>,
 }
 
 impl StatementCounter {
@@ -39,14 +34,7 @@ impl StatementCounter {
         Arc::new(Self {
             count: AtomicUsize::new(0),
             budget,
-            registrations: AtomicUsize::new(0),
-            batches: Arc::default(),
         })
-    }
-
-    /// Notes that a resolver asked a DataLoader for a key.
-    pub fn registered(&self) {
-        self.registrations.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Statements run so far.
@@ -141,66 +129,7 @@ pub fn reserve() -> Result<(), QueryError> {
         .unwrap_or(Ok(()))
 }
 
-/// A DataLoader spawner whose batches run on the request's own task ([`run_request`]) and
-/// count towards `counter`. Batches and resolvers are polled in the order they were woken, so
-/// a batch can only start once the resolvers that feed it have all yielded: every key of one
-/// level of the query lands in one batch however long that level takes to resolve. Batching
-/// therefore depends on the shape of the query, never on timing or row counts.
-pub fn spawner(
-    counter: Arc<StatementCounter>,
-) -> impl Fn(BoxFuture<'static, ()>) + Send + Sync + 'static {
-    move |future| {
-        let settled = counter.clone();
-        counter.batches.start(Box::pin(async move {
-            settle(&settled).await;
-            future.await;
-        }));
-    }
-}
-
-/// Waits until the request's resolvers stop registering DataLoader keys for two consecutive
-/// scheduler rounds. Resolving a long list yields cooperatively every few dozen futures, and
-/// a batch started at such a yield would miss the keys of the rest of the list.
-async fn settle(counter: &StatementCounter) {
-    let mut quiet_rounds = 0;
-    while quiet_rounds < 2 {
-        let before = counter.registrations.load(Ordering::Relaxed);
-        yield_once().await;
-        if counter.registrations.load(Ordering::Relaxed) == before {
-            quiet_rounds += 1;
-        } else {
-            quiet_rounds = 0;
-        }
-    }
-}
-
-/// Lets every other task of the request that is ready run once. Unlike
-/// `tokio::task::yield_now`, it wakes itself at once rather than when the runtime's worker
-/// next runs out of work.
-fn yield_once() -> impl Future<Output = ()> {
-    let mut yielded = false;
-    std::future::poll_fn(move |cx| {
-        if yielded {
-            std::task::Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    })
-}
-
-/// Runs one request's execution, and the DataLoader batches it starts, on the current task,
-/// counting its statements towards `counter`. A panic in the execution is caught and
-/// reported as [`Panicked`].
-pub async fn run_request<F>(
-    counter: Arc<StatementCounter>,
-    future: F,
-) -> Result<F::Output, Panicked>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let batches = counter.batches.clone();
-    CURRENT.scope(counter, executor::run(batches, future)).await
+/// Runs `future` with its statements counted towards `counter`.
+pub async fn counted<F: Future>(counter: Arc<StatementCounter>, future: F) -> F::Output {
+    CURRENT.scope(counter, future).await
 }
