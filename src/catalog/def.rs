@@ -2,6 +2,7 @@
 //! described. The read engine compiles SQL from these; the declarations in [`super::resources`] fill them in.
 
 use chrono::{DateTime, Utc};
+use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Expr};
 
 /// What a computed field's SQL may ask of the statement it is compiled into.
@@ -10,6 +11,8 @@ pub trait SqlScope {
     fn now(&self) -> DateTime<Utc>;
     /// A fresh table alias for a subquery.
     fn alias(&self) -> Alias;
+    /// The database engine the SQL is for (JSON functions differ).
+    fn backend(&self) -> DbBackend;
 }
 
 /// The type of a field's SQL value, which decides how it is compared, read and encoded.
@@ -68,6 +71,14 @@ pub enum Join {
         this: &'static str,
         /// Its column holding the target's id.
         target: &'static str,
+    },
+    /// The elements of a JSON array column of this row (`json_each` on SQLite,
+    /// `jsonb_array_elements` on PostgreSQL), each an element row of the target (whose
+    /// fields read the element). Such a relation is for filters only: it has no table to
+    /// page or sort, and no declaration gives it a `where` or `orderBy` key.
+    Elements {
+        /// The JSON array column on this table.
+        column: &'static str,
     },
 }
 
@@ -147,6 +158,22 @@ impl RelationDef {
                 this,
                 target: other,
             },
+            required: false,
+        }
+    }
+
+    /// A to-many relation over the elements of the JSON array `column` (see
+    /// [`Join::Elements`]).
+    pub const fn elements(
+        name: &'static str,
+        target: &'static EntityDef,
+        column: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            target,
+            many: true,
+            join: Join::Elements { column },
             required: false,
         }
     }

@@ -168,6 +168,9 @@ macro_rules! relation {
     ($name:ident to_many $target:ident ($remote:ident)) => {
         $crate::catalog::RelationDef::to_many(stringify!($name), &$target, stringify!($remote))
     };
+    ($name:ident elements $target:ident ($column:ident)) => {
+        $crate::catalog::RelationDef::elements(stringify!($name), &$target, stringify!($column))
+    };
     ($name:ident through $target:ident ($via:ident : $this:ident -> $other:ident)) => {
         pastey::paste! {
             $crate::catalog::RelationDef::through(
@@ -204,6 +207,14 @@ macro_rules! join_columns {
             #[allow(dead_code)]
             fn join(row: &entity::$this::Model, target: &entity::$target::Model) {
                 let _ = (&row.id, &target.$remote);
+            }
+        };
+    };
+    ($this:ident elements $target:ident ($column:ident)) => {
+        const _: () = {
+            #[allow(dead_code)]
+            fn join(row: &entity::$this::Model) {
+                let _ = &row.$column;
             }
         };
     };

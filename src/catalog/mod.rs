@@ -15,9 +15,12 @@
 pub mod computed;
 pub mod def;
 mod describe;
+pub mod elements;
 pub mod resources;
 
 pub(crate) use resources::resources;
+
+pub use elements::{USER_EMAIL, USER_ROLE, user_email, user_role};
 
 pub use def::{EntityDef, FieldDef, Join, Kind, Live, OrderKey, RelationDef, Sql, SqlScope};
 
@@ -47,8 +50,10 @@ mod tests {
     fn every_relation_target_and_through_table_is_declared() {
         for def in ALL {
             for relation in def.relations {
+                let targets = [&USER_EMAIL, &USER_ROLE];
                 assert!(
                     ALL.iter()
+                        .chain(&targets)
                         .any(|other| std::ptr::eq(*other, relation.target))
                 );
                 if let Join::Through { via, .. } = relation.join {

@@ -20,7 +20,7 @@
 //!     relations: [
 //!         /// doc of the relation's `where` key
 //!         relation: parent Target(fk) | to_one Target(local -> remote) | to_many Target(fk)
-//!             | through Target(Via: this -> target),
+//!             | through Target(Via: this -> target) | elements Target(json_column),
 //!             filter(yes | ), sort("doc of the orderBy key" | );
 //!     ];
 //!     filters: [                          `where` keys that are not one field's operators
@@ -71,6 +71,18 @@ macro_rules! resources {
                     inserted_at: DateTime column(inserted_at), required, filter(instant), sort("By creation time.");
                     /// When the user last changed.
                     updated_at: DateTime column(updated_at), required, filter(instant), sort("By last change.");
+                    /// Middle name (SCIM only).
+                    middle_name: Text column(middle_name), nullable, filter(), sort();
+                    /// Display name (SCIM only).
+                    display_name: Text column(display_name), nullable, filter(), sort();
+                    /// The full name as the identity provider formats it (SCIM only).
+                    formatted_name: Text column(formatted_name), nullable, filter(), sort();
+                    /// The manager's id (SCIM only).
+                    manager_id: Text column(manager_id), nullable, filter(), sort();
+                    /// The manager's display name (SCIM only).
+                    manager_display_name: Text column(manager_display_name), nullable, filter(), sort();
+                    /// When SCIM deleted the user (SCIM shows only users without it).
+                    deprovisioned_at: DateTime column(deprovisioned_at), nullable, filter(), sort();
                 ];
                 relations: [
                     /// The user's groups.
@@ -78,6 +90,10 @@ macro_rules! resources {
                         sort("By the number of groups the user is in.");
                     /// OKRs the user owns.
                     okrs: to_many Okr(user_id), filter(yes), sort("By the number of OKRs the user owns.");
+                    /// The user's e-mail objects (SCIM only).
+                    emails: elements UserEmail(emails), filter(), sort();
+                    /// The user's roles (SCIM only).
+                    roles: elements UserRole(roles), filter(), sort();
                 ];
                 filters: [
                     /// Active users only (`true`, the default for lists), inactive only (`false`), or

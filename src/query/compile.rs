@@ -56,6 +56,10 @@ impl SqlScope for Compiler {
         self.now
     }
 
+    fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
     fn alias(&self) -> Alias {
         Compiler::alias(self)
     }
@@ -194,11 +198,35 @@ impl Compiler {
         filter: Option<Expr>,
     ) -> SelectStatement {
         let target = self.alias();
-        let mut select = self.related_rows(relation, &target);
-        select.and_where(self.join_condition(relation, alias, &target));
+        let mut select = self.rows_related_to(relation, alias, &target);
         if let Some(filter) = filter {
             select.and_where(filter);
         }
+        select
+    }
+
+    /// `SELECT 1 FROM target AS target_alias …` holding the live rows related to the row at
+    /// `owner`: joined to it by key, or, for [`Join::Elements`], the elements of its array.
+    fn rows_related_to(
+        &self,
+        relation: &RelationDef,
+        owner: &Alias,
+        target: &Alias,
+    ) -> SelectStatement {
+        if let Join::Elements { column } = relation.join {
+            let function = match self.backend {
+                DbBackend::Postgres => "jsonb_array_elements",
+                _ => "json_each",
+            };
+            let mut select = Query::select();
+            select.expr(Expr::cust("1")).from_function(
+                Func::cust(Alias::new(function)).arg(Self::column(owner, column)),
+                target.clone(),
+            );
+            return select;
+        }
+        let mut select = self.related_rows(relation, target);
+        select.and_where(self.join_condition(relation, owner, target));
         select
     }
 
@@ -256,8 +284,14 @@ impl Compiler {
         joined: &[&str],
     ) -> SelectStatement {
         let mut select = Query::select();
+        select.expr(Expr::cust("1"));
+        if let Join::Elements { .. } = relation.join {
+            // Elements are rows only inside a filter on their owner (`rows_related_to`); no
+            // declaration lists or sorts them, so no other statement reaches them.
+            select.and_where(Self::never());
+            return select;
+        }
         select
-            .expr(Expr::cust("1"))
             .from_as(Alias::new(relation.target.table), target.clone())
             .and_where(self.live_reached_through(relation.target, target, Some(relation), joined));
         if let Join::Through {
@@ -289,6 +323,7 @@ impl Compiler {
         match relation.join {
             Join::Column { remote, .. } => Self::column(target, remote),
             Join::Through { this, .. } => Self::column(&self.through_alias(target), this),
+            Join::Elements { .. } => Expr::cust("NULL"),
         }
     }
 
@@ -296,7 +331,7 @@ impl Compiler {
     pub fn parent_column(relation: &RelationDef, owner: &EntityDef) -> &'static str {
         match relation.join {
             Join::Column { local, .. } => local,
-            Join::Through { .. } => owner.pk.0,
+            Join::Through { .. } | Join::Elements { .. } => owner.pk.0,
         }
     }
 
@@ -304,7 +339,7 @@ impl Compiler {
         let parent = match relation.join {
             Join::Column { local, .. } => Self::column(owner_alias, local),
             // The owner's primary key; every owner of a through-relation is keyed by `id`.
-            Join::Through { .. } => Self::column(owner_alias, "id"),
+            Join::Through { .. } | Join::Elements { .. } => Self::column(owner_alias, "id"),
         };
         self.parent_key(relation, target).eq(parent)
     }
@@ -403,8 +438,7 @@ impl Compiler {
         let target = self.alias();
         let condition = self.filter(relation.target, &target, filter)?;
         let build = |condition: Option<Expr>| {
-            let mut select = self.related_rows(relation, &target);
-            select.and_where(self.join_condition(relation, alias, &target));
+            let mut select = self.rows_related_to(relation, alias, &target);
             if let Some(condition) = condition {
                 select.and_where(condition);
             }

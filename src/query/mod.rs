@@ -1,7 +1,8 @@
 //! The read engine: entity descriptions, a filter AST, sort keys and keyset pages, compiled
-//! into parameterised SQL with sea-query. It knows nothing of GraphQL (the GraphQL inputs
-//! translate into [`filter::Filter`]; SCIM filters are still compiled by the directory's own
-//! compiler, `domain::directory::filter`).
+//! into parameterised SQL with sea-query. It knows nothing of GraphQL or SCIM: both edges
+//! translate their filters (GraphQL `where` inputs, SCIM filter expressions) into one
+//! [`filter::Filter`], compiled by [`compile`] with one case-folding rule (ASCII letters) and
+//! one `LIKE` escaping rule.
 //!
 //! The tables it reads are described by the [`crate::catalog`].
 //!

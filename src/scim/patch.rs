@@ -487,7 +487,7 @@ fn compare(
     let (a, e) = if sub.case_exact {
         (actual, expected)
     } else {
-        (actual.to_lowercase(), expected.to_lowercase())
+        (actual.to_ascii_lowercase(), expected.to_ascii_lowercase())
     };
     Ok(match op {
         CompareOp::Eq => a == e,

@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 use super::errors::ScimError;
 use super::filter::{self, AttrPath, CompValue, CompareOp, FilterExpr};
 use super::mapping::field;
-use super::schema::{Attribute, Kind, Resolved, Resource};
-use crate::domain::directory::{
-    EmailAttr, Filter, GroupAttr, GroupLeaf, ListQuery, Op, RefAttr, Scalar, Test, UserAttr,
-    UserLeaf,
-};
+use super::schema::{Attribute, Resolved, Resource};
+use crate::catalog::{self, EntityDef, Kind as FieldKind};
+use crate::domain::directory::ListQuery;
+use crate::domain::ids;
+use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
 
 /// `count` when the client sends none.
 pub const DEFAULT_COUNT: u64 = 100;
@@ -125,8 +125,8 @@ impl ListParams {
         Ok(params)
     }
 
-    /// The domain query for this page, with `filter` already translated.
-    pub fn page<L, S>(&self, filter: Option<Filter<L>>, sort: Option<S>) -> ListQuery<L, S> {
+    /// The domain query for this page, with `filter` and `sort` already translated.
+    pub fn page(&self, filter: Option<Filter>, sort: Option<&'static str>) -> ListQuery {
         ListQuery {
             filter,
             sort,
@@ -143,44 +143,125 @@ fn resolve(resource: Resource, path: &AttrPath) -> Result<Resolved, ScimError> {
         .ok_or_else(|| ScimError::invalid_filter(format!("unknown attribute {}", path.name)))
 }
 
-fn op(op: CompareOp) -> Op {
-    match op {
-        CompareOp::Eq => Op::Eq,
-        CompareOp::Ne => Op::Ne,
-        CompareOp::Co => Op::Co,
-        CompareOp::Sw => Op::Sw,
-        CompareOp::Ew => Op::Ew,
-        CompareOp::Gt => Op::Gt,
-        CompareOp::Ge => Op::Ge,
-        CompareOp::Lt => Op::Lt,
-        CompareOp::Le => Op::Le,
+/// A SCIM value as text (strings and numbers).
+fn text_value(value: &CompValue) -> Result<String, ScimError> {
+    match value {
+        CompValue::Str(text) => Ok(text.clone()),
+        CompValue::Num(number) => Ok(number.to_string()),
+        _ => Err(ScimError::invalid_filter(
+            "the value does not fit the attribute's type",
+        )),
     }
 }
 
-/// The test of a leaf against an attribute of type `kind`.
-fn test(kind: Kind, comparison: Option<(CompareOp, &CompValue)>) -> Result<Test, ScimError> {
-    let Some((cmp, value)) = comparison else {
-        return Ok(Test::Present);
+/// A SCIM value as a boolean (`true`, or a string spelling it in any case).
+fn boolean_value(value: &CompValue) -> Result<bool, ScimError> {
+    match value {
+        CompValue::Bool(b) => Ok(*b),
+        CompValue::Str(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+        CompValue::Str(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+        _ => Err(ScimError::invalid_filter(
+            "the value does not fit the attribute's type",
+        )),
+    }
+}
+
+/// One SCIM comparison (or `pr`, when `comparison` is `None`) on the catalog field `field` of
+/// `def`, as a read-engine filter. The rules, the same as GraphQL's: text compares
+/// case-insensitively unless the SCIM attribute is `caseExact` (folding ASCII letters only),
+/// `co`/`sw`/`ew` match their text literally, `pr` means a non-empty value, and an absent
+/// boolean counts as false.
+fn compare(
+    def: &'static EntityDef,
+    field: &'static str,
+    attribute: &Attribute,
+    comparison: Option<(CompareOp, &CompValue)>,
+) -> Result<Filter, ScimError> {
+    let kind = def
+        .field(field)
+        .map(|f| f.kind)
+        .ok_or_else(|| ScimError::invalid_filter(format!("cannot filter on {field}")))?;
+    let insensitive = kind == FieldKind::Text && !attribute.case_exact;
+    let of = |predicate| Filter::Field {
+        field,
+        predicate,
+        insensitive,
     };
-    let scalar = match (kind, value) {
-        (_, CompValue::Null) => Scalar::Null,
-        (Kind::Boolean, CompValue::Bool(b)) => Scalar::Bool(*b),
-        (Kind::Boolean, CompValue::Str(s)) if s.eq_ignore_ascii_case("true") => Scalar::Bool(true),
-        (Kind::Boolean, CompValue::Str(s)) if s.eq_ignore_ascii_case("false") => {
-            Scalar::Bool(false)
-        }
-        (Kind::DateTime, CompValue::Str(s)) => chrono::DateTime::parse_from_rfc3339(s)
-            .map(|t| Scalar::Time(t.to_utc()))
-            .map_err(|_| ScimError::invalid_filter(format!("{s:?} is not an RFC 3339 time")))?,
-        (Kind::String | Kind::Reference, CompValue::Str(s)) => Scalar::Text(s.clone()),
-        (Kind::String | Kind::Reference, CompValue::Num(n)) => Scalar::Text(n.to_string()),
-        _ => {
-            return Err(ScimError::invalid_filter(
-                "the value does not fit the attribute's type",
-            ));
-        }
+    let Some((op, value)) = comparison else {
+        return Ok(match kind {
+            FieldKind::Text => Filter::And(vec![
+                of(Predicate::IsNull(false)),
+                of(Predicate::Ne(Scalar::Text(String::new()))),
+            ]),
+            _ => of(Predicate::IsNull(false)),
+        });
     };
-    Ok(Test::Compare(op(cmp), scalar))
+    if *value == CompValue::Null {
+        return match op {
+            CompareOp::Eq => Ok(of(Predicate::IsNull(true))),
+            CompareOp::Ne => Ok(of(Predicate::IsNull(false))),
+            _ => Err(ScimError::invalid_filter(
+                "null compares with eq and ne only",
+            )),
+        };
+    }
+    let scalar = match kind {
+        FieldKind::Text => Scalar::Text(text_value(value)?),
+        FieldKind::Int => {
+            // A numeric id, which SCIM writes as a string: one that is not the server's
+            // spelling of an id names no row.
+            let id = ids::numeric(&text_value(value)?);
+            return match (op, id) {
+                (CompareOp::Eq, Some(id)) => Ok(of(Predicate::Eq(Scalar::Int(id)))),
+                (CompareOp::Ne, Some(id)) => Ok(of(Predicate::Ne(Scalar::Int(id)))),
+                (CompareOp::Eq, None) => Ok(Filter::False),
+                (CompareOp::Ne, None) => Ok(Filter::True),
+                _ => Err(ScimError::invalid_filter("an id supports eq, ne and pr")),
+            };
+        }
+        FieldKind::Bool => {
+            let wanted = boolean_value(value)? == (op == CompareOp::Eq);
+            return match op {
+                CompareOp::Eq | CompareOp::Ne if wanted => {
+                    Ok(of(Predicate::Eq(Scalar::Bool(true))))
+                }
+                CompareOp::Eq | CompareOp::Ne => Ok(of(Predicate::Ne(Scalar::Bool(true)))),
+                _ => Err(ScimError::invalid_filter(
+                    "a boolean attribute supports eq, ne and pr",
+                )),
+            };
+        }
+        FieldKind::DateTime => {
+            let CompValue::Str(text) = value else {
+                return Err(ScimError::invalid_filter(
+                    "a dateTime attribute compares with a time",
+                ));
+            };
+            let at = chrono::DateTime::parse_from_rfc3339(text).map_err(|_| {
+                ScimError::invalid_filter(format!("{text:?} is not an RFC 3339 time"))
+            })?;
+            Scalar::DateTime(at.to_utc())
+        }
+        FieldKind::Ppb => return Err(ScimError::invalid_filter("unsupported attribute")),
+    };
+    let substring = |make: fn(String) -> Predicate| match &scalar {
+        Scalar::Text(text) => Ok(make(text.clone())),
+        _ => Err(ScimError::invalid_filter(
+            "co, sw and ew apply to strings only",
+        )),
+    };
+    let predicate = match op {
+        CompareOp::Eq => Predicate::Eq(scalar),
+        CompareOp::Ne => Predicate::Ne(scalar),
+        CompareOp::Gt => Predicate::Gt(scalar),
+        CompareOp::Ge => Predicate::Gte(scalar),
+        CompareOp::Lt => Predicate::Lt(scalar),
+        CompareOp::Le => Predicate::Lte(scalar),
+        CompareOp::Co => substring(Predicate::Contains)?,
+        CompareOp::Sw => substring(Predicate::StartsWith)?,
+        CompareOp::Ew => substring(Predicate::EndsWith)?,
+    };
+    Ok(of(predicate))
 }
 
 /// Splits a leaf into its path and optional comparison.
@@ -193,215 +274,217 @@ fn leaf(expr: &FilterExpr) -> Option<(&AttrPath, Option<(CompareOp, &CompValue)>
 }
 
 /// Translates the boolean structure, mapping each leaf or value path with `f`.
-fn translate<L>(
+fn translate(
     expr: &FilterExpr,
-    f: &mut impl FnMut(&FilterExpr) -> Result<Filter<L>, ScimError>,
-) -> Result<Filter<L>, ScimError> {
+    f: &mut impl FnMut(&FilterExpr) -> Result<Filter, ScimError>,
+) -> Result<Filter, ScimError> {
     Ok(match expr {
-        FilterExpr::And(a, b) => {
-            Filter::And(Box::new(translate(a, f)?), Box::new(translate(b, f)?))
-        }
-        FilterExpr::Or(a, b) => Filter::Or(Box::new(translate(a, f)?), Box::new(translate(b, f)?)),
+        FilterExpr::And(a, b) => Filter::And(vec![translate(a, f)?, translate(b, f)?]),
+        FilterExpr::Or(a, b) => Filter::Or(vec![translate(a, f)?, translate(b, f)?]),
         FilterExpr::Not(a) => Filter::Not(Box::new(translate(a, f)?)),
         other => f(other)?,
     })
 }
 
-/// A filter over the elements of a multi-valued attribute, with relative paths.
-fn element_filter<A: Copy>(
-    parent: &'static Attribute,
-    expr: &FilterExpr,
-    member: &impl Fn(&str) -> Option<A>,
-) -> Result<Filter<(A, Test)>, ScimError> {
-    translate(expr, &mut |e| {
-        let Some((path, comparison)) = leaf(e) else {
-            return Err(ScimError::invalid_filter("value filters cannot nest"));
-        };
-        let sub = super::schema::sub_attribute(parent, &path.name)
-            .ok_or_else(|| ScimError::invalid_filter(format!("unknown attribute {}", path.name)))?;
-        let attr = member(sub.name)
+/// The catalog entry a resource type's rows are.
+fn def(resource: Resource) -> &'static EntityDef {
+    match resource {
+        Resource::User => &catalog::USER,
+        Resource::Group => &catalog::GROUP,
+    }
+}
+
+/// The catalog field holding a single-valued attribute at a resolved path, if it is one.
+fn single_valued(resource: Resource, r: &Resolved) -> Option<&'static str> {
+    use catalog::{group as g, user as u};
+    Some(match (resource, r.attr.name, r.sub.map(|s| s.name)) {
+        (_, "meta", Some("created")) => match resource {
+            Resource::User => u::INSERTED_AT,
+            Resource::Group => g::INSERTED_AT,
+        },
+        (_, "meta", Some("lastModified")) => match resource {
+            Resource::User => u::UPDATED_AT,
+            Resource::Group => g::UPDATED_AT,
+        },
+        (Resource::User, "id", None) => u::ID,
+        (Resource::User, "externalId", None) => u::EXTERNAL_ID,
+        (Resource::User, "userName", None) => u::USER_NAME,
+        (Resource::User, "displayName", None) => u::DISPLAY_NAME,
+        (Resource::User, "active", None) => u::ACTIVE,
+        (Resource::User, "name", Some("givenName")) => u::GIVEN_NAME,
+        (Resource::User, "name", Some("familyName")) => u::FAMILY_NAME,
+        (Resource::User, "name", Some("middleName")) => u::MIDDLE_NAME,
+        (Resource::User, "name", Some("formatted")) => u::FORMATTED_NAME,
+        (Resource::User, "department", None) => u::DEPARTMENT,
+        (Resource::User, "manager", Some("value")) => u::MANAGER_ID,
+        (Resource::User, "manager", Some("displayName")) => u::MANAGER_DISPLAY_NAME,
+        (Resource::Group, "id", None) => g::ID,
+        (Resource::Group, "externalId", None) => g::EXTERNAL_ID,
+        (Resource::Group, "displayName", None) => g::NAME,
+        _ => return None,
+    })
+}
+
+/// A multi-valued attribute: the catalog relation whose rows are its values.
+struct MultiValued {
+    /// The relation.
+    relation: &'static str,
+    /// Its target.
+    target: &'static EntityDef,
+    /// The target's field behind each sub-attribute.
+    field: fn(&str) -> Option<&'static str>,
+    /// A target field that must be null for the value to count (a deprovisioned member is
+    /// not shown, so it matches nothing).
+    hidden: Option<&'static str>,
+}
+
+fn multi_valued(resource: Resource, name: &str) -> Option<MultiValued> {
+    use catalog::{group as g, user as u, user_email as e, user_role as r};
+    Some(match (resource, name) {
+        (Resource::User, "emails") => MultiValued {
+            relation: u::EMAILS,
+            target: &catalog::USER_EMAIL,
+            field: |sub| match sub {
+                "value" => Some(e::VALUE),
+                "type" => Some(e::TYPE),
+                "primary" => Some(e::PRIMARY),
+                _ => None,
+            },
+            hidden: None,
+        },
+        (Resource::User, "roles") => MultiValued {
+            relation: u::ROLES,
+            target: &catalog::USER_ROLE,
+            field: |sub| (sub == "value").then_some(r::VALUE),
+            hidden: None,
+        },
+        (Resource::User, "groups") => MultiValued {
+            relation: u::GROUPS,
+            target: &catalog::GROUP,
+            field: |sub| match sub {
+                "value" => Some(g::ID),
+                "display" => Some(g::NAME),
+                _ => None,
+            },
+            hidden: None,
+        },
+        (Resource::Group, "members") => MultiValued {
+            relation: g::MEMBERS,
+            target: &catalog::USER,
+            field: |sub| match sub {
+                "value" => Some(u::ID),
+                "display" => Some(u::DISPLAY_NAME),
+                _ => None,
+            },
+            hidden: Some(u::DEPROVISIONED_AT),
+        },
+        _ => return None,
+    })
+}
+
+impl MultiValued {
+    /// A comparison on one sub-attribute of a value.
+    fn compare(
+        &self,
+        sub: &Attribute,
+        comparison: Option<(CompareOp, &CompValue)>,
+    ) -> Result<Filter, ScimError> {
+        let field = (self.field)(sub.name)
             .ok_or_else(|| ScimError::invalid_filter(format!("cannot filter on {}", sub.name)))?;
-        Ok(Filter::Leaf((attr, test(sub.kind, comparison)?)))
-    })
-}
+        compare(self.target, field, sub, comparison)
+    }
 
-fn email_attr(name: &str) -> Option<EmailAttr> {
-    match name {
-        "value" => Some(EmailAttr::Value),
-        "type" => Some(EmailAttr::Type),
-        "primary" => Some(EmailAttr::Primary),
-        _ => None,
+    /// Some value matches `filter`.
+    fn some(&self, filter: Filter) -> Filter {
+        let visible = self
+            .hidden
+            .map(|field| Filter::field(field, Predicate::IsNull(true)));
+        Filter::Relation {
+            relation: self.relation,
+            quantifier: Quantifier::Some,
+            filter: Box::new(Filter::all(
+                std::iter::once(filter).chain(visible).collect(),
+            )),
+        }
     }
 }
 
-fn ref_attr(name: &str) -> Option<RefAttr> {
-    match name {
-        "value" => Some(RefAttr::Value),
-        "display" => Some(RefAttr::Display),
-        _ => None,
+/// One leaf or value path of a filter on `resource`.
+fn resource_leaf(resource: Resource, expr: &FilterExpr) -> Result<Filter, ScimError> {
+    if let FilterExpr::ValuePath(path, inner) = expr {
+        let r = resolve(resource, path)?;
+        let many = multi_valued(resource, r.attr.name).ok_or_else(|| {
+            ScimError::invalid_filter(format!("{} is not multi-valued", r.attr.name))
+        })?;
+        let inner = translate(inner, &mut |e| {
+            let Some((path, comparison)) = leaf(e) else {
+                return Err(ScimError::invalid_filter("value filters cannot nest"));
+            };
+            let sub = super::schema::sub_attribute(r.attr, &path.name).ok_or_else(|| {
+                ScimError::invalid_filter(format!("unknown attribute {}", path.name))
+            })?;
+            many.compare(sub, comparison)
+        })?;
+        return Ok(many.some(inner));
     }
+    let Some((path, comparison)) = leaf(expr) else {
+        return Err(ScimError::invalid_filter("unsupported filter"));
+    };
+    let r = resolve(resource, path)?;
+    if let Some(many) = multi_valued(resource, r.attr.name) {
+        // `emails co "x"` compares each value's `value`.
+        let sub = r
+            .sub
+            .or_else(|| super::schema::sub_attribute(r.attr, "value"))
+            .ok_or_else(|| ScimError::invalid_filter(format!("cannot filter on {}", path.name)))?;
+        return Ok(many.some(many.compare(sub, comparison)?));
+    }
+    let field = single_valued(resource, &r)
+        .ok_or_else(|| ScimError::invalid_filter(format!("cannot filter on {}", path.name)))?;
+    compare(def(resource), field, r.sub.unwrap_or(r.attr), comparison)
 }
 
-/// The single-valued user attribute at a resolved path, if it is one.
-fn user_attr(r: &Resolved) -> Option<UserAttr> {
-    Some(match (r.attr.name, r.sub.map(|s| s.name)) {
-        ("id", None) => UserAttr::Id,
-        ("externalId", None) => UserAttr::ExternalId,
-        ("userName", None) => UserAttr::UserName,
-        ("displayName", None) => UserAttr::DisplayName,
-        ("active", None) => UserAttr::Active,
-        ("name", Some("givenName")) => UserAttr::GivenName,
-        ("name", Some("familyName")) => UserAttr::FamilyName,
-        ("name", Some("middleName")) => UserAttr::MiddleName,
-        ("name", Some("formatted")) => UserAttr::Formatted,
-        ("department", None) => UserAttr::Department,
-        ("manager", Some("value")) => UserAttr::ManagerId,
-        ("manager", Some("displayName")) => UserAttr::ManagerDisplayName,
-        ("meta", Some("created")) => UserAttr::Created,
-        ("meta", Some("lastModified")) => UserAttr::LastModified,
-        _ => return None,
-    })
-}
-
-fn group_attr(r: &Resolved) -> Option<GroupAttr> {
-    Some(match (r.attr.name, r.sub.map(|s| s.name)) {
-        ("id", None) => GroupAttr::Id,
-        ("externalId", None) => GroupAttr::ExternalId,
-        ("displayName", None) => GroupAttr::DisplayName,
-        ("meta", Some("created")) => GroupAttr::Created,
-        ("meta", Some("lastModified")) => GroupAttr::LastModified,
-        _ => return None,
-    })
-}
-
-/// The kind of the addressed (sub-)attribute.
-fn kind(r: &Resolved) -> Kind {
-    r.sub.map_or(r.attr.kind, |s| s.kind)
+/// Parses a filter on `resource` and translates it into the read engine's filter over the
+/// resource's catalog entry (the tree GraphQL's `where` inputs translate into).
+fn resource_filter(resource: Resource, text: &str) -> Result<Filter, ScimError> {
+    let expr = filter::parse_filter(text).map_err(|e| ScimError::invalid_filter(e.0))?;
+    translate(&expr, &mut |e| resource_leaf(resource, e))
 }
 
 /// Parses and translates a User filter.
-pub fn user_filter(text: &str) -> Result<Filter<UserLeaf>, ScimError> {
-    let expr = filter::parse_filter(text).map_err(|e| ScimError::invalid_filter(e.0))?;
-    translate(&expr, &mut |e| {
-        if let FilterExpr::ValuePath(path, inner) = e {
-            let r = resolve(Resource::User, path)?;
-            return match r.attr.name {
-                "emails" => Ok(Filter::Leaf(UserLeaf::Email(element_filter(
-                    r.attr,
-                    inner,
-                    &email_attr,
-                )?))),
-                "groups" => Ok(Filter::Leaf(UserLeaf::Group(element_filter(
-                    r.attr, inner, &ref_attr,
-                )?))),
-                "roles" => translate(inner, &mut |e| match leaf(e) {
-                    Some((_, comparison)) => Ok(Filter::Leaf(UserLeaf::Role(test(
-                        Kind::String,
-                        comparison,
-                    )?))),
-                    None => Err(ScimError::invalid_filter("value filters cannot nest")),
-                }),
-                _ => Err(ScimError::invalid_filter(format!(
-                    "{} is not multi-valued",
-                    r.attr.name
-                ))),
-            };
-        }
-        let Some((path, comparison)) = leaf(e) else {
-            return Err(ScimError::invalid_filter("unsupported filter"));
-        };
-        let r = resolve(Resource::User, path)?;
-        let sub = r.sub.map_or("value", |s| s.name);
-        let leaf = match r.attr.name {
-            "emails" => {
-                let attr = email_attr(sub)
-                    .ok_or_else(|| ScimError::invalid_filter("bad e-mail attribute"))?;
-                let kind = if attr == EmailAttr::Primary {
-                    Kind::Boolean
-                } else {
-                    Kind::String
-                };
-                UserLeaf::Email(Filter::Leaf((attr, test(kind, comparison)?)))
-            }
-            "roles" => UserLeaf::Role(test(Kind::String, comparison)?),
-            "groups" => {
-                let attr = ref_attr(sub)
-                    .ok_or_else(|| ScimError::invalid_filter("bad group attribute"))?;
-                UserLeaf::Group(Filter::Leaf((attr, test(Kind::String, comparison)?)))
-            }
-            _ => {
-                let attr = user_attr(&r).ok_or_else(|| {
-                    ScimError::invalid_filter(format!("cannot filter on {}", path.name))
-                })?;
-                UserLeaf::Attr(attr, test(kind(&r), comparison)?)
-            }
-        };
-        Ok(Filter::Leaf(leaf))
-    })
+pub fn user_filter(text: &str) -> Result<Filter, ScimError> {
+    resource_filter(Resource::User, text)
 }
 
 /// Parses and translates a Group filter.
-pub fn group_filter(text: &str) -> Result<Filter<GroupLeaf>, ScimError> {
-    let expr = filter::parse_filter(text).map_err(|e| ScimError::invalid_filter(e.0))?;
-    translate(&expr, &mut |e| {
-        if let FilterExpr::ValuePath(path, inner) = e {
-            let r = resolve(Resource::Group, path)?;
-            if r.attr.name != "members" {
-                return Err(ScimError::invalid_filter(format!(
-                    "{} is not multi-valued",
-                    r.attr.name
-                )));
-            }
-            return Ok(Filter::Leaf(GroupLeaf::Member(element_filter(
-                r.attr, inner, &ref_attr,
-            )?)));
-        }
-        let Some((path, comparison)) = leaf(e) else {
-            return Err(ScimError::invalid_filter("unsupported filter"));
-        };
-        let r = resolve(Resource::Group, path)?;
-        if r.attr.name == "members" {
-            let attr = ref_attr(r.sub.map_or("value", |s| s.name))
-                .ok_or_else(|| ScimError::invalid_filter("bad member attribute"))?;
-            return Ok(Filter::Leaf(GroupLeaf::Member(Filter::Leaf((
-                attr,
-                test(Kind::String, comparison)?,
-            )))));
-        }
-        let attr = group_attr(&r)
-            .ok_or_else(|| ScimError::invalid_filter(format!("cannot filter on {}", path.name)))?;
-        Ok(Filter::Leaf(GroupLeaf::Attr(
-            attr,
-            test(kind(&r), comparison)?,
-        )))
-    })
+pub fn group_filter(text: &str) -> Result<Filter, ScimError> {
+    resource_filter(Resource::Group, text)
 }
 
-fn sort_path(resource: Resource, text: &str) -> Result<Resolved, ScimError> {
-    filter::attr_path(text)
-        .ok()
-        .and_then(|p| resource.resolve(p.urn.as_deref(), &p.name, p.sub.as_deref()))
-        .ok_or_else(|| ScimError::invalid_value(format!("cannot sort by {text}")))
-}
-
-/// The user attribute to sort by.
-pub fn user_sort(sort_by: Option<&str>) -> Result<Option<UserAttr>, ScimError> {
+/// The catalog field `sortBy` names on `resource`.
+fn resource_sort(
+    resource: Resource,
+    sort_by: Option<&str>,
+) -> Result<Option<&'static str>, ScimError> {
     sort_by
         .map(|text| {
-            user_attr(&sort_path(Resource::User, text)?)
+            filter::attr_path(text)
+                .ok()
+                .and_then(|p| resource.resolve(p.urn.as_deref(), &p.name, p.sub.as_deref()))
+                .and_then(|r| single_valued(resource, &r))
                 .ok_or_else(|| ScimError::invalid_value(format!("cannot sort by {text}")))
         })
         .transpose()
 }
 
-/// The group attribute to sort by.
-pub fn group_sort(sort_by: Option<&str>) -> Result<Option<GroupAttr>, ScimError> {
-    sort_by
-        .map(|text| {
-            group_attr(&sort_path(Resource::Group, text)?)
-                .ok_or_else(|| ScimError::invalid_value(format!("cannot sort by {text}")))
-        })
-        .transpose()
+/// The user field to sort by.
+pub fn user_sort(sort_by: Option<&str>) -> Result<Option<&'static str>, ScimError> {
+    resource_sort(Resource::User, sort_by)
+}
+
+/// The group field to sort by.
+pub fn group_sort(sort_by: Option<&str>) -> Result<Option<&'static str>, ScimError> {
+    resource_sort(Resource::Group, sort_by)
 }
 
 /// The JSON keys leading to an attribute, e.g. `[ENTERPRISE, "manager", "value"]`.

@@ -32,9 +32,9 @@ pub trait ResourceType: Kind {
     /// Reads a body.
     const PARSE: Parse<Self>;
     /// Parses and translates a filter.
-    const FILTER: Translate<Self>;
+    const FILTER: Translate;
     /// Translates `sortBy`.
-    const SORT: Sort<Self>;
+    const SORT: Sort;
 }
 
 /// A list response body.

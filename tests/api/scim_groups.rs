@@ -163,3 +163,49 @@ backend_test! {
         assert_eq!((status, &users["totalResults"]), (200, &json!(0)), "nothing was written");
     }
 }
+
+backend_test! {
+    async fn group_ids_compare_as_ids_and_hidden_members_match_nothing(app) {
+        let (status, member) = app.scim_post("/Users", json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": format!("member{}@example.com", factories::unique()),
+        })).await;
+        assert_eq!(status, 201, "{member}");
+        let member_id = member["id"].as_str().unwrap().to_owned();
+        let (status, group) = app.scim_post("/Groups", json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Ids", "members": [{"value": member_id}],
+        })).await;
+        assert_eq!(status, 201, "{group}");
+        let id = group["id"].as_str().unwrap().to_owned();
+        let count = |path: &'static str, filter: String| {
+            let app = &app;
+            async move {
+                let query: String = form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+                let (status, body) = app.scim_get(&format!("{path}?filter={query}")).await;
+                assert_eq!(status, 200, "{filter}: {body}");
+                body["totalResults"].as_u64().unwrap()
+            }
+        };
+        for (filter, expected) in [
+            (format!("id eq \"{id}\""), 1),
+            (format!("id ne \"{id}\""), 0),
+            (format!("id eq \"0{id}\""), 0),
+            ("id eq \"abc\"".to_owned(), 0),
+            ("id ne \"abc\"".to_owned(), 1),
+            ("id pr".to_owned(), 1),
+            (format!("members[value eq \"{member_id}\"] and displayName eq \"IDS\""), 1),
+        ] {
+            assert_eq!(count("/Groups", filter.clone()).await, expected, "{filter}");
+        }
+        assert_eq!(count("/Users", format!("groups[value eq \"{id}\" and display eq \"ids\"]")).await, 1);
+        assert_eq!(count("/Users", "groups.value eq \"abc\"".to_owned()).await, 0);
+        let query: String = form_urlencoded::byte_serialize(b"id sw \"1\"").collect();
+        let (status, body) = app.scim_get(&format!("/Groups?filter={query}")).await;
+        assert_scim_error(status, &body, 400, Some("invalidFilter"));
+        // A deprovisioned member is no member to a filter, as to the group's `members`.
+        assert_eq!(app.scim_delete(&format!("/Users/{member_id}")).await, 204);
+        assert_eq!(count("/Groups", format!("members[value eq \"{member_id}\"]")).await, 0);
+        assert_eq!(count("/Groups", "members pr".to_owned()).await, 0);
+    }
+}

@@ -207,6 +207,63 @@ backend_test! {
     }
 }
 
+/// `totalResults` of `/Users?filter=…`, asserting the request succeeded.
+async fn user_matches(app: &TestApp, filter: &str) -> u64 {
+    let query: String = form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+    let (status, body) = app.scim_get(&format!("/Users?filter={query}")).await;
+    assert_eq!(status, 200, "{filter}: {body}");
+    body["totalResults"].as_u64().unwrap()
+}
+
+backend_test! {
+    async fn filters_follow_the_graphql_rules_for_case_escaping_and_absent_values(app) {
+        // One case-folding rule (ASCII letters only) and one escaping rule (metacharacters
+        // are literal), the same on both databases and the same as GraphQL's `where`.
+        let mut emile = new_user("émile.filter@example.com");
+        emile["displayName"] = json!(r"50%_off \ and !bang");
+        emile["emails"] = json!([{"value": "emile@example.com", "type": "home"}]);
+        emile["roles"] = json!(["Planner"]);
+        let (status, body) = app.scim_post("/Users", emile).await;
+        assert_eq!(status, 201, "{body}");
+        let mut other = new_user("other.filter@example.com");
+        other["displayName"] = json!("50 percent off");
+        create(&app, "plain.filter@example.com").await;
+        let (status, body) = app.scim_post("/Users", other).await;
+        assert_eq!(status, 201, "{body}");
+        let cases = [
+            // ASCII letters fold; É and é are different letters on both databases.
+            ("userName eq \"éMILE.FILTER@EXAMPLE.COM\"", 1),
+            ("userName eq \"ÉMILE.FILTER@EXAMPLE.COM\"", 0),
+            ("userName sw \"ÉM\"", 0),
+            ("userName gt \"z\"", 1),
+            // Metacharacters match themselves only.
+            ("displayName co \"50%\"", 1),
+            ("displayName co \"%_off\"", 1),
+            ("displayName co \"0_o\"", 0),
+            (r#"displayName co "\\ and""#, 1),
+            ("displayName ew \"!BANG\"", 1),
+            ("displayName sw \"50 \"", 1),
+            // pr is a non-empty value; an absent primary counts as false.
+            ("displayName pr", 2),
+            ("emails[primary eq false]", 1),
+            ("emails[primary ne true and type eq \"HOME\"]", 1),
+            ("emails[primary eq true]", 2),
+            ("emails[primary pr]", 3),
+            ("roles eq \"planner\"", 1),
+            ("roles[value sw \"PLAN\"] and not (emails.type eq \"work\")", 1),
+            ("roles pr", 1),
+        ];
+        for (filter, expected) in cases {
+            assert_eq!(user_matches(&app, filter).await, expected, "{filter}");
+        }
+        for bad in ["roles[nope eq \"x\"]", "emails[primary co \"t\"]", "displayName gt null"] {
+            let query: String = form_urlencoded::byte_serialize(bad.as_bytes()).collect();
+            let (status, body) = app.scim_get(&format!("/Users?filter={query}")).await;
+            assert_scim_error(status, &body, 400, Some("invalidFilter"));
+        }
+    }
+}
+
 backend_test! {
     async fn paging_counts_all_matches_and_keeps_a_stable_order(app) {
         let n = unique();

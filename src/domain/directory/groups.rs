@@ -3,16 +3,15 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{group, group_membership, user};
-use sea_orm::sea_query::{Expr, Value};
+use sea_orm::sea_query::Value;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
-use super::filter;
-use super::membership::{self, Via};
 use super::store::{self, Table};
-use super::{GroupAttr, GroupFields, GroupLeaf, GroupRecord, Groups, MemberRef};
+use super::{GroupFields, GroupRecord, Groups, MemberRef};
+use crate::catalog::{self, EntityDef};
 use crate::domain::{clock, groups, rows};
 use crate::error::DomainError;
 
@@ -25,6 +24,7 @@ impl Table for Groups {
     const VERSION: group::Column = group::Column::Version;
     const UPDATED_AT: group::Column = group::Column::UpdatedAt;
     const HIDDEN_AT: group::Column = group::Column::DeletedAt;
+    const DEF: &'static EntityDef = &catalog::GROUP;
 
     fn key(id: &str) -> Option<Value> {
         crate::domain::ids::numeric(id).map(Value::from)
@@ -34,27 +34,6 @@ impl Table for Groups {
     }
     fn version_of(row: &group::Model) -> i32 {
         row.version
-    }
-    fn sort_column(attr: GroupAttr) -> group::Column {
-        column(attr)
-    }
-    fn condition(backend: DbBackend, leaf: &GroupLeaf) -> Result<Condition, DomainError> {
-        match leaf {
-            GroupLeaf::Attr(attr, test) => {
-                let target = match attr {
-                    GroupAttr::Id => Expr::cust("CAST(\"groups\".\"id\" AS TEXT)"),
-                    other => Expr::col((group::Entity, column(*other))),
-                };
-                match attr {
-                    GroupAttr::Created | GroupAttr::LastModified => filter::time(target, test),
-                    GroupAttr::Id | GroupAttr::ExternalId => {
-                        filter::text(target, true, test, backend)
-                    }
-                    GroupAttr::DisplayName => filter::text(target, false, test, backend),
-                }
-            }
-            GroupLeaf::Member(element) => membership::exists(backend, Via::MembersOfGroup, element),
-        }
     }
     /// Attaches each group's live members who are not deprovisioned (two queries per page).
     async fn attach(
@@ -257,14 +236,4 @@ fn display(person: &user::Model) -> String {
         .filter(|d| !d.is_empty())
         .or_else(|| (!joined.is_empty()).then_some(joined))
         .unwrap_or_else(|| person.user_name.clone())
-}
-
-fn column(attr: GroupAttr) -> group::Column {
-    match attr {
-        GroupAttr::Id => group::Column::Id,
-        GroupAttr::ExternalId => group::Column::ExternalId,
-        GroupAttr::DisplayName => group::Column::Name,
-        GroupAttr::Created => group::Column::InsertedAt,
-        GroupAttr::LastModified => group::Column::UpdatedAt,
-    }
 }

@@ -5,9 +5,7 @@
 //! domain terms. [`SqlDirectory`] implements it on the database, once, over the generic
 //! store in `store.rs`. Nothing here knows SCIM JSON; nothing in SCIM touches SeaORM.
 
-pub mod filter;
 mod groups;
-mod membership;
 mod store;
 mod users;
 
@@ -16,106 +14,17 @@ use sea_orm::DatabaseConnection;
 
 use crate::domain::users::Email;
 use crate::error::DomainError;
-pub use filter::{Filter, Op, Scalar, Test};
+use crate::query::filter::Filter;
 use store::Table;
-
-/// A user's attribute that can be filtered and sorted on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserAttr {
-    /// Our id.
-    Id,
-    /// The identity provider's id.
-    ExternalId,
-    /// The login identity (compared case-insensitively).
-    UserName,
-    /// Given name.
-    GivenName,
-    /// Family name.
-    FamilyName,
-    /// Middle name.
-    MiddleName,
-    /// Full name formatted for display.
-    Formatted,
-    /// Display name.
-    DisplayName,
-    /// Whether the user may sign in.
-    Active,
-    /// Department.
-    Department,
-    /// The manager's id.
-    ManagerId,
-    /// The manager's display name.
-    ManagerDisplayName,
-    /// Creation time.
-    Created,
-    /// Last change.
-    LastModified,
-}
-
-/// A member of one e-mail object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailAttr {
-    /// The address.
-    Value,
-    /// `work`, `home`, …
-    Type,
-    /// The preferred flag.
-    Primary,
-}
-
-/// A member of one group reference (of a user) or one member reference (of a group).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefAttr {
-    /// The referenced id.
-    Value,
-    /// The referenced name.
-    Display,
-}
-
-/// One test in a user filter.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserLeaf {
-    /// A single-valued attribute.
-    Attr(UserAttr, Test),
-    /// Some e-mail object satisfies the filter.
-    Email(Filter<(EmailAttr, Test)>),
-    /// Some role satisfies the test.
-    Role(Test),
-    /// Some live group the user belongs to satisfies the filter.
-    Group(Filter<(RefAttr, Test)>),
-}
-
-/// A group's attribute that can be filtered and sorted on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupAttr {
-    /// Our id.
-    Id,
-    /// The identity provider's id.
-    ExternalId,
-    /// The group's name.
-    DisplayName,
-    /// Creation time.
-    Created,
-    /// Last change.
-    LastModified,
-}
-
-/// One test in a group filter.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GroupLeaf {
-    /// A single-valued attribute.
-    Attr(GroupAttr, Test),
-    /// Some live member satisfies the filter.
-    Member(Filter<(RefAttr, Test)>),
-}
 
 /// Filtering, ordering and paging of a list; the order always ends with the id.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListQuery<L, S> {
-    /// Only rows matching this.
-    pub filter: Option<Filter<L>>,
-    /// Order by this first.
-    pub sort: Option<S>,
+pub struct ListQuery {
+    /// Only rows matching this filter over the kind's catalog entry ([`crate::catalog::USER`],
+    /// [`crate::catalog::GROUP`]), compiled by the read engine as GraphQL's `where` is.
+    pub filter: Option<Filter>,
+    /// Order by this field of the catalog entry first.
+    pub sort: Option<&'static str>,
     /// Descending instead of ascending.
     pub descending: bool,
     /// Rows to skip.
@@ -214,12 +123,8 @@ pub struct GroupRecord {
 /// A boxed future of a directory operation.
 pub type DirFuture<'a, T> = BoxFuture<'a, Result<T, DomainError>>;
 
-/// A kind of directory resource: what it is filtered, sorted, written and read as.
+/// A kind of directory resource: what it is written and read as.
 pub trait Kind: Send + Sync + 'static {
-    /// One test in a filter.
-    type Leaf: Send + Sync + 'static;
-    /// An attribute to sort by.
-    type Attr: Copy + Send + Sync + 'static;
     /// Every attribute a provider writes.
     type Fields: Send + 'static;
     /// A stored resource as read back.
@@ -231,12 +136,10 @@ pub trait Kind: Send + Sync + 'static {
     fn store(dir: &dyn Directory) -> &dyn Store<Self>;
 }
 
-/// Users: [`UserLeaf`] filters, [`UserFields`] writes, [`UserRecord`] reads.
+/// Users: [`UserFields`] writes, [`UserRecord`] reads.
 pub struct Users;
 
 impl Kind for Users {
-    type Leaf = UserLeaf;
-    type Attr = UserAttr;
     type Fields = UserFields;
     type Record = UserRecord;
 
@@ -248,12 +151,10 @@ impl Kind for Users {
     }
 }
 
-/// Groups: [`GroupLeaf`] filters, [`GroupFields`] writes, [`GroupRecord`] reads.
+/// Groups: [`GroupFields`] writes, [`GroupRecord`] reads.
 pub struct Groups;
 
 impl Kind for Groups {
-    type Leaf = GroupLeaf;
-    type Attr = GroupAttr;
     type Fields = GroupFields;
     type Record = GroupRecord;
 
@@ -274,7 +175,7 @@ impl Kind for Groups {
 /// data kept), deleting a group hides it and its memberships.
 pub trait Store<K: Kind>: Send + Sync {
     /// Live resources matching the query.
-    fn list(&self, query: ListQuery<K::Leaf, K::Attr>) -> DirFuture<'_, Page<K::Record>>;
+    fn list(&self, query: ListQuery) -> DirFuture<'_, Page<K::Record>>;
     /// One live resource.
     fn get<'a>(&'a self, id: &'a str) -> DirFuture<'a, K::Record>;
     /// Creates a resource, or brings back the hidden one with the same identity.
@@ -309,7 +210,7 @@ impl SqlDirectory {
 }
 
 impl<K: Table> Store<K> for SqlDirectory {
-    fn list(&self, query: ListQuery<K::Leaf, K::Attr>) -> DirFuture<'_, Page<K::Record>> {
+    fn list(&self, query: ListQuery) -> DirFuture<'_, Page<K::Record>> {
         Box::pin(store::list::<K>(&self.db, query))
     }
     fn get<'a>(&'a self, id: &'a str) -> DirFuture<'a, K::Record> {

@@ -3,16 +3,19 @@
 
 use std::future::Future;
 
-use sea_orm::sea_query::Value;
+use sea_orm::sea_query::{Alias, Value};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, ModelTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::{Kind, ListQuery, Page, check_version, not_found};
+use crate::catalog::EntityDef;
 use crate::domain::clock;
 use crate::domain::store::Lock;
 use crate::error::DomainError;
+use crate::query::QueryError;
+use crate::query::compile::Compiler;
 
 /// A table's column.
 pub(super) type Column<K> = <<K as Table>::Entity as EntityTrait>::Column;
@@ -36,6 +39,8 @@ pub(super) trait Table: Kind {
     const UPDATED_AT: Column<Self>;
     /// The soft-delete column: null while the row is live.
     const HIDDEN_AT: Column<Self>;
+    /// The table's description in the catalog: what filters and sorts name.
+    const DEF: &'static EntityDef;
 
     /// The key named by an id, if it can name one.
     fn key(id: &str) -> Option<Value>;
@@ -43,10 +48,6 @@ pub(super) trait Table: Kind {
     fn id_of(row: &Row<Self>) -> String;
     /// A row's version.
     fn version_of(row: &Row<Self>) -> i32;
-    /// The column an attribute sorts by.
-    fn sort_column(attr: Self::Attr) -> Column<Self>;
-    /// The condition of one filter leaf.
-    fn condition(backend: DbBackend, leaf: &Self::Leaf) -> Result<Condition, DomainError>;
     /// Records for a page of rows (their related rows loaded in bulk).
     fn attach(
         db: &impl ConnectionTrait,
@@ -72,17 +73,21 @@ pub(super) trait Table: Kind {
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 }
 
-/// Live rows matching the query, with the total count of matches.
+/// Live rows matching the query, with the total count of matches. The filter and the sort
+/// compile through the read engine, as GraphQL's do, over the table itself.
 pub(super) async fn list<K: Table>(
     db: &DatabaseConnection,
-    query: ListQuery<K::Leaf, K::Attr>,
+    query: ListQuery,
 ) -> Result<Page<K::Record>, DomainError> {
-    let backend = db.get_database_backend();
-    let mut condition = Condition::all().add(K::HIDDEN_AT.is_null());
+    let compiler = Compiler::new(db.get_database_backend(), clock::now());
+    let table = Alias::new(K::DEF.table);
+    let mut select = K::Entity::find().filter(K::HIDDEN_AT.is_null());
     if let Some(filter) = &query.filter {
-        condition = condition.add(filter.compile(&mut |leaf| K::condition(backend, leaf))?);
+        let condition = compiler
+            .filter(K::DEF, &table, filter)
+            .map_err(|err| invalid_filter(&err))?;
+        select = select.filter(condition);
     }
-    let select = K::Entity::find().filter(condition);
     let total = select.clone().count(db).await?;
     if query.limit == 0 {
         return Ok(Page {
@@ -95,9 +100,12 @@ pub(super) async fn list<K: Table>(
     } else {
         Order::Asc
     };
-    let mut select = select;
-    if let Some(attr) = query.sort {
-        select = select.order_by(K::sort_column(attr), order);
+    if let Some(name) = query.sort {
+        let field = K::DEF.field(name).ok_or_else(|| DomainError::Invalid {
+            field: "sortBy".to_owned(),
+            reason: format!("{} cannot be sorted by {name}", K::NAME),
+        })?;
+        select = select.order_by(compiler.field_expr(field, &table), order);
     }
     let rows = select
         .order_by_asc(K::ID)
@@ -107,6 +115,14 @@ pub(super) async fn list<K: Table>(
         .await?;
     let items = K::attach(db, rows).await?;
     Ok(Page { total, items })
+}
+
+/// A filter the read engine refused, in the directory's error vocabulary.
+fn invalid_filter(err: &QueryError) -> DomainError {
+    DomainError::Invalid {
+        field: "filter".to_owned(),
+        reason: err.to_string(),
+    }
 }
 
 /// One live record.

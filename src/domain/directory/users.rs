@@ -5,14 +5,13 @@ use std::collections::HashMap;
 use entity::{group, group_membership, user};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Value};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::filter::{self, Test};
-use super::membership::{self, Via};
 use super::store::{self, Table};
-use super::{EmailAttr, GroupRef, UserAttr, UserFields, UserLeaf, UserRecord, Users};
+use super::{GroupRef, UserFields, UserRecord, Users};
+use crate::catalog::{self, EntityDef};
 use crate::domain::clock;
 use crate::domain::users as people;
 use crate::error::DomainError;
@@ -26,6 +25,7 @@ impl Table for Users {
     const VERSION: user::Column = user::Column::Version;
     const UPDATED_AT: user::Column = user::Column::UpdatedAt;
     const HIDDEN_AT: user::Column = user::Column::DeprovisionedAt;
+    const DEF: &'static EntityDef = &catalog::USER;
 
     fn key(id: &str) -> Option<Value> {
         // Only the server's own spelling names a user; anything else is no one (404), and
@@ -37,39 +37,6 @@ impl Table for Users {
     }
     fn version_of(row: &user::Model) -> i32 {
         row.version
-    }
-    fn sort_column(attr: UserAttr) -> user::Column {
-        column(attr)
-    }
-    fn condition(backend: DbBackend, leaf: &UserLeaf) -> Result<Condition, DomainError> {
-        match leaf {
-            UserLeaf::Attr(attr, test) => {
-                let target = Expr::col((user::Entity, column(*attr)));
-                match attr {
-                    UserAttr::Active => filter::boolean(target, test),
-                    UserAttr::Created | UserAttr::LastModified => filter::time(target, test),
-                    UserAttr::Id | UserAttr::ExternalId => {
-                        filter::text(target, true, test, backend)
-                    }
-                    _ => filter::text(target, false, test, backend),
-                }
-            }
-            UserLeaf::Email(element) => {
-                let inner =
-                    element.compile(&mut |(attr, test)| email_condition(backend, *attr, test))?;
-                Ok(filter::json_elements_exist(
-                    backend, "users", "emails", inner,
-                ))
-            }
-            UserLeaf::Role(test) => {
-                let inner =
-                    filter::text(filter::element_text(backend, None), false, test, backend)?;
-                Ok(filter::json_elements_exist(
-                    backend, "users", "roles", inner,
-                ))
-            }
-            UserLeaf::Group(element) => membership::exists(backend, Via::GroupsOfUser, element),
-        }
     }
     /// Attaches each user's live groups (two queries for the whole page).
     async fn attach(
@@ -244,46 +211,5 @@ pub(super) fn fields_of(user: &user::Model) -> UserFields {
         department: user.department.clone(),
         manager_id: user.manager_id.clone(),
         manager_display_name: user.manager_display_name.clone(),
-    }
-}
-
-fn column(attr: UserAttr) -> user::Column {
-    match attr {
-        UserAttr::Id => user::Column::Id,
-        UserAttr::ExternalId => user::Column::ExternalId,
-        UserAttr::UserName => user::Column::UserName,
-        UserAttr::GivenName => user::Column::GivenName,
-        UserAttr::FamilyName => user::Column::FamilyName,
-        UserAttr::MiddleName => user::Column::MiddleName,
-        UserAttr::Formatted => user::Column::FormattedName,
-        UserAttr::DisplayName => user::Column::DisplayName,
-        UserAttr::Active => user::Column::Active,
-        UserAttr::Department => user::Column::Department,
-        UserAttr::ManagerId => user::Column::ManagerId,
-        UserAttr::ManagerDisplayName => user::Column::ManagerDisplayName,
-        UserAttr::Created => user::Column::InsertedAt,
-        UserAttr::LastModified => user::Column::UpdatedAt,
-    }
-}
-
-fn email_condition(
-    backend: DbBackend,
-    attr: EmailAttr,
-    test: &Test,
-) -> Result<Condition, DomainError> {
-    match attr {
-        EmailAttr::Value => filter::text(
-            filter::element_text(backend, Some("value")),
-            false,
-            test,
-            backend,
-        ),
-        EmailAttr::Type => filter::text(
-            filter::element_text(backend, Some("type")),
-            false,
-            test,
-            backend,
-        ),
-        EmailAttr::Primary => filter::element_primary(backend, test),
     }
 }
