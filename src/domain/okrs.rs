@@ -118,8 +118,8 @@ pub async fn writable_okr(
 }
 
 /// Writing to or under an objective: the live objective `raw_id` names (live as reads see
-/// it: neither it nor its OKR deleted), locked as `lock` says (or `NotFound` at `field`), with
-/// `Forbidden` recorded at `field` unless `actor` may write to its OKR.
+/// it, [`store::live`]: neither it nor its OKR deleted), locked as `lock` says (or `NotFound`
+/// at `field`), with `Forbidden` recorded at `field` unless `actor` may write to its OKR.
 pub async fn writable_objective(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -131,9 +131,7 @@ pub async fn writable_objective(
     let id = cs.id(field, raw_id);
     let objective = store::lookup_locked::<objective::Entity>(db, cs, field, id, lock).await?;
     if let Some(objective) = &objective {
-        let Some(okr) = live_okr_of(db, cs, field, objective).await? else {
-            return Ok(None);
-        };
+        let okr = of_objective(db, objective).await?;
         authorize(db, actor, cs, field, &okr).await?;
     }
     Ok(objective)
@@ -148,28 +146,7 @@ pub async fn live_objective(
     raw_id: &str,
 ) -> Result<Option<objective::Model>, DomainError> {
     let id = cs.id(field, raw_id);
-    let Some(objective) = store::lookup::<objective::Entity>(db, cs, field, id).await? else {
-        return Ok(None);
-    };
-    Ok(live_okr_of(db, cs, field, &objective)
-        .await?
-        .map(|_| objective))
-}
-
-/// `objective`'s OKR, or `NotFound` at `field` when that OKR is deleted: reads then hide the
-/// objective and everything under it (`Live::Parent("okr")`), and so do writes.
-async fn live_okr_of(
-    db: &impl ConnectionTrait,
-    cs: &mut Changeset,
-    field: &str,
-    objective: &objective::Model,
-) -> Result<Option<okr::Model>, DomainError> {
-    let okr = of_objective(db, objective).await?;
-    if okr.deleted_at.is_some() {
-        cs.add(field, Code::NotFound, "does not exist");
-        return Ok(None);
-    }
-    Ok(Some(okr))
+    store::lookup::<objective::Entity>(db, cs, field, id).await
 }
 
 async fn authorize(

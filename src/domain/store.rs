@@ -12,15 +12,17 @@
 //! ([`lock_link_graph`]).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
     QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+use crate::catalog::EntityDef;
 use crate::domain::changeset::{Changeset, Code, UserError};
 use crate::domain::clock;
 use crate::error::DomainError;
+use crate::query::compile::Compiler;
 
 /// A table with an integer id, `version`, `updated_at` and maybe `deleted_at`.
 pub trait Tracked: EntityTrait {
@@ -34,6 +36,8 @@ pub trait Tracked: EntityTrait {
     fn deleted_at_col() -> Option<Self::Column>;
     /// The version of a row.
     fn version_of(model: &Self::Model) -> i32;
+    /// The resource's declaration: its liveness rules are the ones reads apply.
+    fn def() -> &'static EntityDef;
 }
 
 /// Derives [`Tracked`] for every resource with an integer key from its declaration
@@ -47,10 +51,12 @@ macro_rules! tracked {
             $($rest:tt)*
         }
     )*) => {
-        pastey::paste! { $(tracked!(@one $pk_kind [<$name:snake>] $($live $live_arg)*);)* }
+        pastey::paste! {
+            $(tracked!(@one $pk_kind [<$name:snake>] [<$name:snake:upper>] $($live $live_arg)*);)*
+        }
     };
-    (@one Text $module:ident $($live:tt)*) => {};
-    (@one Int $module:ident $($live:tt)*) => {
+    (@one Text $module:ident $def:ident $($live:tt)*) => {};
+    (@one Int $module:ident $def:ident $($live:tt)*) => {
         impl Tracked for entity::$module::Entity {
             fn id_col() -> Self::Column {
                 entity::$module::Column::Id
@@ -66,6 +72,9 @@ macro_rules! tracked {
             }
             fn version_of(model: &Self::Model) -> i32 {
                 model.version
+            }
+            fn def() -> &'static EntityDef {
+                &crate::catalog::$def
             }
         }
     };
@@ -105,8 +114,10 @@ pub async fn lock_link_graph(txn: &DatabaseTransaction) -> Result<(), DomainErro
     Ok(())
 }
 
-/// The condition "the row is live" (always true for tables without `deleted_at`).
-pub fn live<E: Tracked>() -> sea_orm::Condition {
+/// The condition "the row is not deleted itself" (always true for tables without
+/// `deleted_at`); what a unique index over live rows counts. Whether a row is live is
+/// [`live`].
+pub fn not_deleted<E: Tracked>() -> sea_orm::Condition {
     match E::deleted_at_col() {
         Some(deleted_at) => sea_orm::Condition::all().add(deleted_at.is_null()),
         None => sea_orm::Condition::all(),
@@ -151,13 +162,23 @@ pub async fn find_live<E: Tracked>(
     find_locked::<E>(db, id, Lock::None).await
 }
 
+/// The condition "the row is live" as reads see it: the resource's declared liveness rules
+/// ([`crate::catalog::Live`]), its parents' included, compiled by the read engine over the
+/// table the statement selects from. So a write reaches exactly the rows a read shows.
+pub fn live<E: Tracked>(backend: DbBackend) -> Expr {
+    let table = Alias::new(E::def().table);
+    Compiler::new(backend, clock::now()).live(E::def(), &table)
+}
+
 /// The live row with this id, locked as `lock` says.
 pub async fn find_locked<E: Tracked>(
     db: &impl ConnectionTrait,
     id: i64,
     lock: Lock,
 ) -> Result<Option<E::Model>, DomainError> {
-    let select = E::find().filter(E::id_col().eq(id)).filter(live::<E>());
+    let select = E::find()
+        .filter(E::id_col().eq(id))
+        .filter(live::<E>(db.get_database_backend()));
     Ok(lock.apply(select).one(db).await?)
 }
 

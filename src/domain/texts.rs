@@ -113,7 +113,7 @@ pub async fn create<E: TextRow>(
     let (parent, text) = cs.finish(parent.zip(text))?;
     let existing = E::find()
         .filter(E::parent_col().eq(parent))
-        .filter(store::live::<E>())
+        .filter(store::not_deleted::<E>())
         .one(&txn)
         .await?;
     if existing.is_some() {
