@@ -3,6 +3,16 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{integer, timestamp_with_time_zone, timestamp_with_time_zone_null};
 
+/// `id`: a 64-bit auto-increment primary key.
+pub(crate) fn id_column() -> ColumnDef {
+    ColumnDef::new("id")
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .take()
+}
+
 /// `version`: optimistic-concurrency counter, starts at 1 and is bumped by every write.
 pub(crate) fn version() -> ColumnDef {
     integer("version").default(1).take()

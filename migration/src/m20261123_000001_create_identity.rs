@@ -6,8 +6,8 @@ use sea_orm_migration::schema::{
 };
 
 use crate::columns::{
-    create_indexes, deleted_at, drop_tables, execute_portable, foreign_key, index, timestamps,
-    unique_live_index, version,
+    create_indexes, deleted_at, drop_tables, execute_portable, foreign_key, id_column, index,
+    timestamps, unique_live_index, version,
 };
 
 #[derive(DeriveMigrationName)]
@@ -82,13 +82,7 @@ fn groups() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("groups")
-        .col(
-            ColumnDef::new("id")
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key(),
-        )
+        .col(id_column())
         // The identity provider's id for a SCIM-pushed group; unique when present.
         .col(text_null("external_id").unique_key())
         .col(text("name"))
@@ -107,13 +101,7 @@ fn group_memberships() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("group_memberships")
-        .col(
-            ColumnDef::new("id")
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key(),
-        )
+        .col(id_column())
         .col(ColumnDef::new("group_id").big_integer().not_null())
         .col(string_len("user_id", 36))
         // Removing a member soft-deletes the row; at most one live row per (group, user).

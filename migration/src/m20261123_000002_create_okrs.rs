@@ -7,8 +7,8 @@ use sea_orm_migration::schema::{
 };
 
 use crate::columns::{
-    create_indexes, deleted_at, drop_tables, foreign_key, index, timestamps, unique_live_index,
-    version,
+    create_indexes, deleted_at, drop_tables, foreign_key, id_column, index, timestamps,
+    unique_live_index, version,
 };
 
 /// Scores are stored as integer parts per billion (0 ..= 1_000_000_000): exact on SQLite, which
@@ -52,20 +52,11 @@ impl MigrationTrait for Migration {
     }
 }
 
-fn id() -> ColumnDef {
-    ColumnDef::new("id")
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .take()
-}
-
 fn cycles() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("cycles")
-        .col(id())
+        .col(id_column())
         .col(text("title"))
         .col(timestamp_with_time_zone("starts_at"))
         .col(timestamp_with_time_zone("ends_at"))
@@ -85,7 +76,7 @@ fn okrs() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("okrs")
-        .col(id())
+        .col(id_column())
         .col(big_integer("cycle_id"))
         // Exactly one of user_id and group_id is set: the OKR's owner.
         .col(string_len_null("user_id", 36))
@@ -107,7 +98,7 @@ fn objectives() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("objectives")
-        .col(id())
+        .col(id_column())
         // Immutable after create.
         .col(big_integer("okr_id"))
         .col(text("content"))
@@ -132,7 +123,7 @@ fn key_results() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("key_results")
-        .col(id())
+        .col(id_column())
         // Immutable after create.
         .col(big_integer("objective_id"))
         .col(text("content"))
@@ -158,7 +149,7 @@ fn objective_links() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("objective_links")
-        .col(id())
+        .col(id_column())
         // The contributing (child) objective.
         .col(big_integer("source_objective_id"))
         // The objective contributed to (parent).
@@ -188,7 +179,7 @@ fn objective_assessments() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("objective_assessments")
-        .col(id())
+        .col(id_column())
         .col(big_integer("objective_id"))
         .col(text("assessment"))
         // At most one live assessment per objective.
@@ -207,7 +198,7 @@ fn okr_reflections() -> TableCreateStatement {
     let mut table = Table::create();
     table
         .table("okr_reflections")
-        .col(id())
+        .col(id_column())
         .col(big_integer("okr_id"))
         .col(text("reflection"))
         // At most one live reflection per OKR.

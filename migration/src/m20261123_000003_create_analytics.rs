@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{string_len, string_len_null, timestamp_with_time_zone};
 
-use crate::columns::{create_indexes, drop_tables, foreign_key, index};
+use crate::columns::{create_indexes, drop_tables, foreign_key, id_column, index};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -33,13 +33,7 @@ impl MigrationTrait for Migration {
 fn analytics_events() -> TableCreateStatement {
     Table::create()
         .table("analytics_events")
-        .col(
-            ColumnDef::new("id")
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key(),
-        )
+        .col(id_column())
         // "user_load" (the app was opened) or "okr_view" (an owner's OKR page was viewed).
         .col(string_len("kind", 16))
         // The acting user.

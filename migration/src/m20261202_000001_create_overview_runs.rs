@@ -8,7 +8,7 @@ use sea_orm_migration::schema::{
     timestamp_with_time_zone_null,
 };
 
-use crate::columns::{create_indexes, drop_tables, foreign_key, index};
+use crate::columns::{create_indexes, drop_tables, foreign_key, id_column, index};
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -40,13 +40,7 @@ impl MigrationTrait for Migration {
 fn overview_runs() -> TableCreateStatement {
     Table::create()
         .table("overview_runs")
-        .col(
-            ColumnDef::new("id")
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key(),
-        )
+        .col(id_column())
         // The scheduled instant this run is for; unique, so only one replica can create it.
         .col(timestamp_with_time_zone("scheduled_for").unique_key())
         // The replica holding the lease, and until when; an expired lease may be taken over.
@@ -61,13 +55,7 @@ fn overview_runs() -> TableCreateStatement {
 fn overview_deliveries() -> TableCreateStatement {
     Table::create()
         .table("overview_deliveries")
-        .col(
-            ColumnDef::new("id")
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key(),
-        )
+        .col(id_column())
         .col(ColumnDef::new("run_id").big_integer().not_null())
         .col(string_len("user_id", 36))
         // pending → sending → sent | failed. A `sending` row whose run changed hands is never
