@@ -9,6 +9,7 @@ pub mod cycle;
 pub mod group;
 pub mod group_membership;
 pub mod key_result;
+pub mod key_result_check_in;
 pub mod objective;
 pub mod objective_assessment;
 pub mod objective_link;

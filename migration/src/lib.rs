@@ -17,6 +17,7 @@ mod m20261201_000001_add_user_formatted_name;
 mod m20261202_000001_create_overview_runs;
 mod m20261203_000001_add_default_order_indexes;
 mod m20261204_000001_add_okr_inserted_at_index;
+mod m20261207_000001_create_key_result_check_ins;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_create_overview_runs::Migration),
             Box::new(m20261203_000001_add_default_order_indexes::Migration),
             Box::new(m20261204_000001_add_okr_inserted_at_index::Migration),
+            Box::new(m20261207_000001_create_key_result_check_ins::Migration),
         ]
     }
 }

@@ -293,6 +293,43 @@ macro_rules! resources {
                 relations: [
                     /// The objective matches.
                     objective: parent Objective(objective_id), filter(yes), sort("By a field of the objective.");
+                    /// The key result's check-ins.
+                    check_ins: to_many KeyResultCheckIn(key_result_id), filter(yes),
+                        sort("By the number of check-ins.");
+                ];
+                filters: [];
+            }
+
+            /// Key-result check-ins: a key result's scores when someone checked in, with a note.
+            KeyResultCheckIn("key_result_check_ins") listed("key-result check-ins") {
+                key: id Int;
+                live: [deleted(deleted_at), parent(key_result)];
+                order: [desc(inserted_at)];
+                columns: [
+                    id, key_result_id, author_id, mid_score_ppb, final_score_ppb, note, deleted_at,
+                    version, inserted_at, updated_at
+                ];
+                fields: [
+                    /// The check-in's id.
+                    id: Int column(id), required, filter(id), sort("By id.");
+                    /// The key result's id.
+                    key_result_id: Int column(key_result_id), nullable, filter(id), sort();
+                    /// The author's id.
+                    author_id: Text column(author_id), nullable, filter(id), sort();
+                    /// The mid-cycle score checked in.
+                    mid_score: Ppb column(mid_score_ppb), nullable, filter(decimal), sort("By mid-cycle score.");
+                    /// The final score checked in.
+                    final_score: Ppb column(final_score_ppb), nullable, filter(decimal), sort("By final score.");
+                    /// The note.
+                    note: Text column(note), nullable, filter(text), sort();
+                    /// When the check-in was made.
+                    inserted_at: DateTime column(inserted_at), required, filter(instant), sort("By check-in time.");
+                ];
+                relations: [
+                    /// The key result matches.
+                    key_result: parent KeyResult(key_result_id), filter(yes), sort("By a field of the key result.");
+                    /// The author matches.
+                    author: to_one User(author_id -> id), filter(yes), sort("By a field of the author.");
                 ];
                 filters: [];
             }

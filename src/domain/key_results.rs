@@ -1,12 +1,15 @@
-//! The key-results context: create, edit, score, cancel, uncancel and delete (domain.md
-//! §3.4–3.5 with decisions.md 10–12 and 15–17).
+//! The key-results context: create, edit, score, check in, cancel, uncancel and delete
+//! (domain.md §3.4–3.5 with decisions.md 10–12 and 15–17), and the check-ins' own delete.
 
-use entity::key_result;
+use entity::{key_result, key_result_check_in};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 
-use crate::domain::changeset::{CONTENT_MAX, Changeset, Given, on_constraint};
+use crate::domain::changeset::{
+    CONTENT_MAX, Changeset, Code, Given, TEXT_MAX, UserError, on_constraint,
+};
+use crate::domain::clock;
 use crate::domain::objectives::{Target, cancel_changes, retire};
 use crate::domain::okrs;
 use crate::domain::policy::Actor;
@@ -124,15 +127,9 @@ pub async fn update(
     let mid = cs.score("midScore", patch.mid_score, None);
     let fin = cs.score("finalScore", patch.final_score, None);
     cs.finish(Some(()))?;
-    let mut changes: Vec<Change<key_result::Entity>> = Vec::new();
+    let mut changes = score_changes(&current, mid, fin);
     if let Some(Some(content)) = content.filter(|c| c.as_deref() != Some(&current.content)) {
         changes.push((key_result::Column::Content, Expr::val(content)));
-    }
-    if let Some(mid) = mid.filter(|m| *m != current.mid_score_ppb) {
-        changes.push((key_result::Column::MidScorePpb, Expr::val(mid)));
-    }
-    if let Some(fin) = fin.filter(|f| *f != current.final_score_ppb) {
-        changes.push((key_result::Column::FinalScorePpb, Expr::val(fin)));
     }
     store::commit_update::<key_result::Entity>(txn, current.id, current, changes).await
 }
@@ -161,6 +158,95 @@ pub async fn delete(
     let txn = store::begin(db).await?;
     let current = writable(&txn, actor, &target).await?;
     retire::<key_result::Entity>(txn, current.id, current).await
+}
+
+/// The input of "check in a key result".
+#[derive(Debug, Clone, Default)]
+pub struct CheckIn {
+    /// The key result, and the version the caller last saw.
+    pub target: Target,
+    /// The mid-cycle score now; absent keeps the current one, null is invalid.
+    pub mid_score: Given<Decimal>,
+    /// The final score now; absent keeps the current one, null is invalid.
+    pub final_score: Given<Decimal>,
+    /// What the author has to say; empty or blank is none.
+    pub note: Option<String>,
+}
+
+/// Records a check-in of a live key result and gives the key result the checked-in scores,
+/// in one transaction: the same policy and `expectedVersion` rule as scoring it.
+pub async fn check_in(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: CheckIn,
+) -> Result<key_result_check_in::Model, DomainError> {
+    let txn = store::begin(db).await?;
+    let current = writable(&txn, actor, &input.target).await?;
+    let mut cs = Changeset::new();
+    let mid = cs.score("midScore", input.mid_score, Some(current.mid_score_ppb));
+    let fin = cs.score(
+        "finalScore",
+        input.final_score,
+        Some(current.final_score_ppb),
+    );
+    let note = match input.note.as_deref().filter(|note| !note.trim().is_empty()) {
+        Some(note) => cs.required_text("note", Some(note), TEXT_MAX).map(Some),
+        None => Some(None),
+    };
+    let (mid, (fin, note)) = cs.finish(mid.zip(fin.zip(note)))?;
+    let changes = score_changes(&current, Some(mid), Some(fin));
+    let key_result_id = current.id;
+    store::update::<key_result::Entity>(&txn, key_result_id, current, changes).await?;
+    let now = clock::now();
+    let row = key_result_check_in::ActiveModel {
+        key_result_id: Set(key_result_id),
+        author_id: Set(actor.user.id.clone()),
+        mid_score_ppb: Set(mid),
+        final_score_ppb: Set(fin),
+        note: Set(note),
+        version: Set(1),
+        inserted_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let created = row.insert(&txn).await.map_err(on_constraint("id"))?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Soft-deletes a live check-in; only its author or an admin may. Returns it as it was.
+pub async fn delete_check_in(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    target: Target,
+) -> Result<key_result_check_in::Model, DomainError> {
+    let txn = store::begin(db).await?;
+    let current = store::require::<key_result_check_in::Entity>(&txn, &target.id).await?;
+    if current.author_id != actor.user.id && !actor.admin {
+        return UserError::fail(
+            &["id"],
+            Code::Forbidden,
+            "only its author or an admin may delete a check-in",
+        );
+    }
+    store::expect_version(current.version, target.expected_version)?;
+    retire::<key_result_check_in::Entity>(txn, current.id, current).await
+}
+
+/// The changes that give `current` these scores (`None`: keep it); none when they are equal.
+fn score_changes(
+    current: &key_result::Model,
+    mid: Option<i64>,
+    fin: Option<i64>,
+) -> Vec<Change<key_result::Entity>> {
+    let mut changes = Vec::new();
+    if let Some(mid) = mid.filter(|m| *m != current.mid_score_ppb) {
+        changes.push((key_result::Column::MidScorePpb, Expr::val(mid)));
+    }
+    if let Some(fin) = fin.filter(|f| *f != current.final_score_ppb) {
+        changes.push((key_result::Column::FinalScorePpb, Expr::val(fin)));
+    }
+    changes
 }
 
 async fn writable(

@@ -8,6 +8,7 @@ mod helpers;
 mod adversarial;
 mod auth;
 mod batching;
+mod check_ins;
 mod cli;
 mod constraints;
 mod demo;

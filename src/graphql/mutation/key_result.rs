@@ -1,13 +1,14 @@
 //! Mutations of key results.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use entity::key_result;
+use entity::{key_result, key_result_check_in};
 use rust_decimal::Decimal;
 
-use crate::domain::key_results::{self, KeyResultFields, KeyResultPatch, NewKeyResult};
+use crate::domain::key_results::{self, CheckIn, KeyResultFields, KeyResultPatch, NewKeyResult};
 use crate::graphql::mutation::objective::given;
 use crate::graphql::mutation::{actor, payload, target, target_input};
 use crate::graphql::types::KeyResult;
+use crate::graphql::types::key_result::KeyResultCheckIn;
 
 /// What a new key result is made of.
 #[derive(InputObject)]
@@ -46,6 +47,26 @@ pub(crate) struct ScoreKeyResultInput {
     expected_version: Option<i32>,
 }
 
+/// A check-in: a key result's scores now, and a note.
+#[derive(InputObject)]
+pub(crate) struct CheckInKeyResultInput {
+    /// The key result.
+    id: ID,
+    /// Mid-cycle score from 0 to 1; absent keeps the current one (null is `INVALID`).
+    mid_score: MaybeUndefined<Decimal>,
+    /// Final score from 0 to 1; absent keeps the current one (null is `INVALID`).
+    final_score: MaybeUndefined<Decimal>,
+    /// What changed or is in the way (at most 10,000 characters; empty is none).
+    note: Option<String>,
+    /// The key result's version the caller last saw (`STALE` if it changed since).
+    expected_version: Option<i32>,
+}
+
+target_input!(
+    /// The check-in to delete (its author or an admin may).
+    DeleteKeyResultCheckInInput
+);
+
 target_input!(
     /// The key result to cancel.
     CancelKeyResultInput
@@ -70,6 +91,14 @@ payload!(
 payload!(
     /// The result of `scoreKeyResult`.
     ScoreKeyResultPayload { key_result: KeyResult(key_result::Model) }
+);
+payload!(
+    /// The result of `checkInKeyResult`: the check-in (its `keyResult` has the new scores).
+    CheckInKeyResultPayload { check_in: KeyResultCheckIn(key_result_check_in::Model) }
+);
+payload!(
+    /// The result of `deleteKeyResultCheckIn`: the check-in as it was deleted.
+    DeleteKeyResultCheckInPayload { check_in: KeyResultCheckIn(key_result_check_in::Model) }
 );
 payload!(
     /// The result of `cancelKeyResult`.
@@ -137,6 +166,34 @@ impl KeyResultMutation {
             final_score: given(input.final_score),
         };
         ScoreKeyResultPayload::from_result(key_results::update(db, &actor, patch).await)
+    }
+
+    /// Checks in a key result: records its scores now with a note, as history, and gives the
+    /// key result those scores (one transaction; the same rights as scoring it).
+    async fn check_in_key_result(
+        &self,
+        ctx: &Context<'_>,
+        input: CheckInKeyResultInput,
+    ) -> async_graphql::Result<CheckInKeyResultPayload> {
+        let (db, actor) = actor(ctx).await?;
+        let check_in = CheckIn {
+            target: target(&input.id, input.expected_version),
+            mid_score: given(input.mid_score),
+            final_score: given(input.final_score),
+            note: input.note,
+        };
+        CheckInKeyResultPayload::from_result(key_results::check_in(db, &actor, check_in).await)
+    }
+
+    /// Deletes a check-in (its author or an admin may); the key result's scores stay.
+    async fn delete_key_result_check_in(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteKeyResultCheckInInput,
+    ) -> async_graphql::Result<DeleteKeyResultCheckInPayload> {
+        let (db, actor) = actor(ctx).await?;
+        let result = key_results::delete_check_in(db, &actor, input.target()).await;
+        DeleteKeyResultCheckInPayload::from_result(result)
     }
 
     /// Cancels a key result: it stays visible and is left out of scores.

@@ -1,13 +1,14 @@
-//! Queries about objectives, key results and objective links.
+//! Queries about objectives, key results, their check-ins and objective links.
 
 use async_graphql::{Context, ID, Object};
-use entity::{key_result, objective, objective_link};
+use entity::{key_result, key_result_check_in, objective, objective_link};
 
 use crate::graphql::connection::root_page;
 use crate::graphql::connection::with_lists;
 use crate::graphql::context::{loaders, signed_in_user};
 use crate::graphql::errors::shared;
 use crate::graphql::query::numeric_id;
+use crate::graphql::types::key_result::KeyResultCheckInConnection;
 use crate::graphql::types::{
     KeyResult, KeyResultConnection, Objective, ObjectiveConnection, ObjectiveLinkConnection,
 };
@@ -62,5 +63,7 @@ with_lists! {
         key_results: KeyResult = root(key_result::Model);
         /// Live links between live objectives: by default by id.
         objective_links: ObjectiveLink = root(objective_link::Model);
+        /// Check-ins of live key results: by default newest first.
+        check_ins: KeyResultCheckIn = root(key_result_check_in::Model);
     }
 }

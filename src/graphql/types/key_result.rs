@@ -1,16 +1,21 @@
-//! The `KeyResult` type.
+//! The `KeyResult` and `KeyResultCheckIn` types.
 
 use async_graphql::{Context, ID, Object};
-use entity::key_result;
+use entity::{key_result, key_result_check_in};
 use rust_decimal::Decimal;
 
+use crate::catalog::{self, KEY_RESULT};
 use crate::domain::scores::key_result_score;
-use crate::graphql::connection::connection;
+use crate::graphql::connection::{Relation, connection, with_lists};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{internal, shared};
 use crate::graphql::scalars::DateTime;
-use crate::graphql::types::{Objective, id};
+use crate::graphql::types::{Objective, User, id};
 use crate::query::page::ParentKey;
+
+/// `KEY_RESULT`'s `checkIns` relation.
+const CHECK_INS_OF_KEY_RESULT: Relation<key_result_check_in::Model> =
+    Relation::named(&KEY_RESULT, catalog::key_result::CHECK_INS);
 
 connection!(
     KeyResultConnection,
@@ -19,10 +24,18 @@ connection!(
     key_result::Model,
     "key results"
 );
+connection!(
+    KeyResultCheckInConnection,
+    KeyResultCheckInEdge,
+    KeyResultCheckIn,
+    key_result_check_in::Model,
+    "key-result check-ins"
+);
 
 /// A measurable result of an objective, self-scored from 0 to 1.
 pub struct KeyResult(pub key_result::Model);
 
+with_lists! {
 #[Object]
 impl KeyResult {
     /// The key result's id.
@@ -78,5 +91,68 @@ impl KeyResult {
             .map_err(shared)?;
         row.map(Objective)
             .ok_or_else(|| internal("a key result without its objective"))
+    }
+}
+
+lists {
+    /// The key result's check-ins: by default newest first.
+    check_ins: KeyResultCheckIn = child(CHECK_INS_OF_KEY_RESULT);
+}
+}
+
+/// A key result's scores at the moment someone checked in, with what they had to say. A
+/// check-in also set the key result's scores to these.
+pub struct KeyResultCheckIn(pub key_result_check_in::Model);
+
+#[Object]
+impl KeyResultCheckIn {
+    /// The check-in's id.
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+
+    /// The mid-cycle score checked in (0 to 1).
+    async fn mid_score(&self) -> Decimal {
+        key_result_score(self.0.mid_score_ppb)
+    }
+
+    /// The final score checked in (0 to 1).
+    async fn final_score(&self) -> Decimal {
+        key_result_score(self.0.final_score_ppb)
+    }
+
+    /// What the author had to say, if anything.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// When the check-in was made.
+    async fn inserted_at(&self) -> DateTime {
+        self.0.inserted_at.into()
+    }
+
+    /// Optimistic-concurrency version (`deleteKeyResultCheckIn` takes it).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Who checked in.
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        let row = loaders(ctx)?
+            .one(ParentKey::Text(self.0.author_id.clone()))
+            .await
+            .map_err(shared)?;
+        row.map(User)
+            .ok_or_else(|| internal("a check-in without its author"))
+    }
+
+    /// The key result checked in.
+    async fn key_result(&self, ctx: &Context<'_>) -> async_graphql::Result<KeyResult> {
+        let row = loaders(ctx)?
+            .one(ParentKey::Int(self.0.key_result_id))
+            .await
+            .map_err(shared)?;
+        row.map(KeyResult)
+            .ok_or_else(|| internal("a check-in without its key result"))
     }
 }
