@@ -4,10 +4,12 @@ use crate::domain::changeset::EMAIL_MAX;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use entity::{cycle, group, group_membership, key_result, objective, okr, user};
+use entity::{
+    cycle, group, group_membership, key_result, key_result_check_in, objective, okr, user,
+};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::catalog;
 use crate::domain::{scores, users};
@@ -38,6 +40,8 @@ pub struct KeyResultLine {
     pub mid: Decimal,
     /// Final score.
     pub fin: Decimal,
+    /// Whole days since the latest live check-in, if there is one.
+    pub days_since_check_in: Option<i64>,
 }
 
 /// An objective with its key results.
@@ -101,6 +105,10 @@ struct Loaded {
     /// Each objective's computed `(mid, final)` scores, from the SQL the reads use.
     scores: HashMap<i64, (i64, i64)>,
     key_results: HashMap<i64, Vec<key_result::Model>>,
+    /// Each key result's latest live check-in.
+    last_check_ins: HashMap<i64, DateTime<Utc>>,
+    /// The instant the plan is made for.
+    now: DateTime<Utc>,
 }
 
 /// The messages the job would send at `now`, one per active user with a sendable address,
@@ -194,6 +202,19 @@ async fn load(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Loaded, D
     {
         key_results.entry(row.objective_id).or_default().push(row);
     }
+    // One grouped read of every key result's latest check-in (a key result whose row is
+    // deleted is not listed, so its check-ins need no liveness test here).
+    let last_check_ins = key_result_check_in::Entity::find()
+        .select_only()
+        .column(key_result_check_in::Column::KeyResultId)
+        .column_as(key_result_check_in::Column::InsertedAt.max(), "latest")
+        .filter(key_result_check_in::Column::DeletedAt.is_null())
+        .group_by(key_result_check_in::Column::KeyResultId)
+        .into_tuple::<(i64, DateTime<Utc>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     Ok(Loaded {
         cycles,
         okrs,
@@ -202,6 +223,8 @@ async fn load(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Loaded, D
         objectives,
         scores,
         key_results,
+        last_check_ins,
+        now,
     })
 }
 
@@ -265,6 +288,7 @@ fn okr_section(person: &user::Model, okr: &okr::Model, loaded: &Loaded) -> Optio
                     .get(&o.id)
                     .map(Vec::as_slice)
                     .unwrap_or_default(),
+                loaded,
             )
         })
         .collect();
@@ -275,6 +299,7 @@ fn objective_line(
     objective: &objective::Model,
     (mid, fin): (i64, i64),
     key_results: &[key_result::Model],
+    loaded: &Loaded,
 ) -> ObjectiveLine {
     ObjectiveLine {
         content: objective.content.clone(),
@@ -288,6 +313,10 @@ fn objective_line(
                 cancelled: k.cancelled_at.is_some(),
                 mid: scores::key_result_score(k.mid_score_ppb),
                 fin: scores::key_result_score(k.final_score_ppb),
+                days_since_check_in: loaded
+                    .last_check_ins
+                    .get(&k.id)
+                    .map(|at| (loaded.now - *at).num_days().max(0)),
             })
             .collect(),
     }

@@ -97,7 +97,10 @@ fn cycle_parts(cycle: &CycleSection, text: &mut String, html: &mut String) {
             );
             for kr in &objective.key_results {
                 let state = if kr.cancelled { " (cancelled)" } else { "" };
-                let scores = format!("Mid: {} | Final: {}", kr.mid, kr.fin);
+                let mut scores = format!("Mid: {} | Final: {}", kr.mid, kr.fin);
+                if let Some(days) = kr.days_since_check_in {
+                    let _ = write!(scores, " ({})", last_check_in(days));
+                }
                 let _ = writeln!(text, "    - {}{state} - {scores}", kr.content);
                 let _ = write!(
                     html,
@@ -108,6 +111,15 @@ fn cycle_parts(cycle: &CycleSection, text: &mut String, html: &mut String) {
             html.push_str("</ul></li>\n");
         }
         html.push_str("</ul>\n");
+    }
+}
+
+/// "last check-in today", "… 1 day ago", "… 3 days ago".
+fn last_check_in(days: i64) -> String {
+    match days {
+        0 => "last check-in today".to_owned(),
+        1 => "last check-in 1 day ago".to_owned(),
+        n => format!("last check-in {n} days ago"),
     }
 }
 
@@ -161,6 +173,7 @@ mod tests {
                 cancelled: true,
                 mid: Decimal::new(5, 1),
                 fin: Decimal::ZERO,
+                days_since_check_in: Some(3),
             }],
         };
         let planned = Planned {
@@ -185,6 +198,7 @@ mod tests {
                 part.contains("Cut build time (cancelled)")
                     && part.contains("https://okrs.example.com/ann.lee")
             );
+            assert!(part.contains("Mid: 0.5 | Final: 0 (last check-in 3 days ago)"));
         }
         assert!(rendered.text.contains("Ship <fast> & safe"));
         assert!(rendered.html.contains("Ship &lt;fast&gt; &amp; safe"));

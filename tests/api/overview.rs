@@ -6,7 +6,7 @@ use okrs::config::SmtpTls;
 use okrs::domain::users::{self, Email, NewUser};
 use okrs::overview::job::OverviewJob;
 use okrs::overview::mailer::Mailer;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 
 use crate::factories as f;
 use crate::helpers::TestApp;
@@ -51,7 +51,7 @@ async fn scenario(app: &TestApp) -> (String, String) {
     f::cycle_between(db, &ann.id, -90, -40).await.unwrap();
     let own = f::okr(db, q.id, Some(&ann.id), None, false).await.unwrap();
     let ship = f::objective_with(db, own.id, "Ship the <new> onboarding", None, false).await;
-    f::key_result_with(
+    let activation = f::key_result_with(
         db,
         ship.id,
         "Activation at 40%",
@@ -69,6 +69,28 @@ async fn scenario(app: &TestApp) -> (String, String) {
         false,
     )
     .await;
+    // Checked in three days ago; a later check-in was deleted and does not count.
+    for (age, deleted) in [
+        (Duration::days(3) + Duration::hours(1), false),
+        (Duration::hours(1), true),
+    ] {
+        let at = Utc::now() - age;
+        entity::key_result_check_in::ActiveModel {
+            key_result_id: Set(activation.id),
+            author_id: Set(ann.id.clone()),
+            mid_score_ppb: Set(SCORE_SCALE / 4),
+            final_score_ppb: Set(0),
+            note: Set(None),
+            deleted_at: Set(deleted.then_some(at)),
+            version: Set(1),
+            inserted_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
     f::objective_with(db, own.id, "Old idea", Some(Utc::now()), false).await;
     let team = f::group(db).await;
     f::membership(db, team.id, &bob.id, false).await.unwrap();
@@ -129,6 +151,8 @@ backend_test! {
             assert!(part.contains(&q) && !part.contains(&r), "only the cycle Ann has objectives in");
             assert!(part.contains("Mid: 0.50 | Final: 0.00"), "mean of 0.25 and 0.75");
             assert!(part.contains("Activation at 40%") && part.contains("Docs rewritten"));
+            assert_eq!(part.matches("last check-in").count(), 1, "only the key result checked in");
+            assert!(part.contains("Final: 0 (last check-in 3 days ago)"), "{part}");
             assert!(part.contains("https://okrs.example.com/ann."));
         }
         assert!(text.contains("Ship the <new> onboarding") && html.contains("Ship the &lt;new&gt; onboarding"));
