@@ -1,6 +1,91 @@
-//! The one internal error vocabulary; each edge (GraphQL, SCIM, CLI) translates it once.
+//! The one internal error vocabulary; each edge (GraphQL, SCIM, CLI) translates it once:
+//! [`DomainError`], the per-field [`UserError`]s of a refused write with their [`Code`], and
+//! the read engine's [`QueryError`].
 
 use sea_orm::{DbErr, SqlErr};
+
+/// Why a field was refused; the GraphQL edge shows it as `UserErrorCode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A required value is missing or blank.
+    Required,
+    /// The value has the wrong form.
+    Invalid,
+    /// The text is longer than allowed.
+    TooLong,
+    /// The number is outside its range.
+    OutOfRange,
+    /// The named row does not exist, or is deleted.
+    NotFound,
+    /// A unique rule would be broken.
+    AlreadyExists,
+    /// The caller may not make this change.
+    Forbidden,
+    /// The row changed since the caller read it.
+    Stale,
+    /// The link would close a cycle.
+    Cycle,
+}
+
+/// One refused field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserError {
+    /// From the input's field down, list indexes as strings.
+    pub path: Vec<String>,
+    /// What kind of problem.
+    pub code: Code,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl UserError {
+    /// An error at `path`.
+    pub fn new(path: &[&str], code: Code, message: impl Into<String>) -> Self {
+        Self {
+            path: path.iter().map(|p| (*p).to_owned()).collect(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The single error as a [`DomainError`].
+    pub fn fail<T>(
+        path: &[&str],
+        code: Code,
+        message: impl Into<String>,
+    ) -> Result<T, DomainError> {
+        Err(DomainError::User(vec![Self::new(path, code, message)]))
+    }
+}
+
+/// What can be wrong with a read request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// An argument cannot be used (bad cursor, page too large, malformed value).
+    #[error("{message}")]
+    BadInput {
+        /// The argument, e.g. `first` or `where.midScore.lt`.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The request would run more SQL statements than its budget allows.
+    #[error("the request needs more than {budget} SQL statements")]
+    OverBudget {
+        /// The configured budget.
+        budget: usize,
+    },
+}
+
+impl QueryError {
+    /// A bad argument at `path`.
+    pub fn bad_input(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
 
 /// What can go wrong inside the domain.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +120,7 @@ pub enum DomainError {
     /// What the caller asked for was refused: validation, missing rows, permission, conflicts.
     /// Mutations report these as `userErrors` data, never as top-level errors.
     #[error("{} user error(s)", .0.len())]
-    User(Vec<crate::domain::changeset::UserError>),
+    User(Vec<UserError>),
     /// Input was rejected.
     #[error("invalid {field}: {reason}")]
     Invalid {
@@ -46,7 +131,7 @@ pub enum DomainError {
     },
     /// A read request that cannot be served as asked (bad argument, over budget).
     #[error(transparent)]
-    Query(#[from] crate::query::QueryError),
+    Query(#[from] QueryError),
     /// No database connection could be had in time (the database is down, unreachable or
     /// saturated): the request may be retried.
     #[error("database unavailable")]

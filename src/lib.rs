@@ -2,10 +2,12 @@
 //!
 //! # Layout
 //!
-//! The dependencies point one way: the edges ([`graphql`], [`scim`], the CLI) call the [`domain`],
-//! which reads through the read engine ([`query`]) and writes the `entity` crate's tables. Every
-//! resource is declared once in the [`catalog`], which the layers above derive their
-//! descriptions, row readers and inputs from; the `migration` crate stands alone.
+//! The dependencies point one way: the edges ([`graphql`], [`scim`], [`overview`], the CLI)
+//! call the [`domain`], which reads through the read engine ([`query`]) and writes the
+//! `entity` crate's tables. Every resource is declared once in the [`catalog`], which the
+//! layers above derive their descriptions, row readers and inputs from; the value rules
+//! every layer shares (ids, texts, scores) are in [`values`], which depends on nothing; the
+//! `migration` crate stands alone.
 //! [`app`] wires configuration, database and HTTP together.
 
 pub mod app;
@@ -26,3 +28,4 @@ pub mod scim;
 pub mod serve;
 pub mod state;
 pub mod telemetry;
+pub mod values;

@@ -5,11 +5,12 @@ use entity::cycle;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, DatabaseConnection};
 
-use crate::domain::changeset::{Changeset, Code, NAME_MAX};
-use crate::domain::objectives::Target;
+use crate::domain::changeset::{Changeset, NAME_MAX};
 use crate::domain::policy::{self, Actor};
 use crate::domain::rows;
+use crate::domain::store::Target;
 use crate::domain::store::{self, Change};
+use crate::error::Code;
 use crate::error::DomainError;
 
 /// The input of "create cycle".

@@ -8,12 +8,13 @@ use sea_orm::{
     EntityTrait, QueryFilter,
 };
 
-use crate::domain::changeset::{Changeset, Code, NAME_MAX, UserError};
-use crate::domain::objectives::{Target, retire};
+use crate::domain::changeset::{Changeset, NAME_MAX};
 use crate::domain::policy::{self, Actor};
 use crate::domain::store::{self, Change, Lock};
+use crate::domain::store::{Target, retire};
 use crate::domain::{rows, slug, users};
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 
 /// Inserts a group with a unique slug derived from its name.
 pub async fn create(

@@ -6,16 +6,15 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 
-use crate::domain::changeset::{
-    CONTENT_MAX, Changeset, Code, Given, TEXT_MAX, UserError, on_constraint,
-};
+use crate::domain::changeset::{CONTENT_MAX, Changeset, Given, TEXT_MAX, on_constraint};
 use crate::domain::clock;
-use crate::domain::objectives::{Target, cancel_changes, retire};
 use crate::domain::okrs;
 use crate::domain::policy::Actor;
 use crate::domain::rows;
 use crate::domain::store::{self, Change, Lock};
+use crate::domain::store::{Target, cancel_changes, retire};
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 
 /// The fields a new key result is made of (also the items of "create objective").
 #[derive(Debug, Clone, Default)]

@@ -12,12 +12,13 @@ use sea_orm::{
     QueryFilter, Statement,
 };
 
-use crate::domain::changeset::{Changeset, Code, UserError, on_constraint};
-use crate::domain::objectives::retire;
+use crate::domain::changeset::{Changeset, on_constraint};
 use crate::domain::policy::Actor;
 use crate::domain::store::Lock;
+use crate::domain::store::retire;
 use crate::domain::{okrs, rows, store};
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 
 /// The input of "link" and "unlink": an ordered pair of objectives.
 #[derive(Debug, Clone, Default)]

@@ -6,24 +6,15 @@ use entity::{key_result, objective, objective_assessment, objective_link};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter,
+    DatabaseTransaction, QueryFilter,
 };
 
 use crate::domain::changeset::{CONTENT_MAX, Changeset, on_constraint};
 use crate::domain::key_results::{self, KeyResultFields};
 use crate::domain::policy::Actor;
-use crate::domain::store::{self, Change, Lock, Tracked};
+use crate::domain::store::{self, Lock, Target, Tracked, cancel_changes, retire};
 use crate::domain::{clock, okrs, rows};
 use crate::error::DomainError;
-
-/// The row an update, cancel or delete is about, and the version the caller last saw.
-#[derive(Debug, Clone, Default)]
-pub struct Target {
-    /// The row's id as the client sent it.
-    pub id: String,
-    /// The version the caller expects; a different stored version is `Stale`.
-    pub expected_version: Option<i32>,
-}
 
 /// The input of "create objective".
 #[derive(Debug, Clone, Default)]
@@ -93,20 +84,6 @@ pub async fn update(
     store::commit_update::<objective::Entity>(txn, current.id, current, changes).await
 }
 
-/// The change that cancels (`true`) or uncancels (`false`) a row whose `cancelled_at`
-/// column is `column`; none when it already is.
-pub fn cancel_changes<E: EntityTrait>(
-    column: E::Column,
-    was_cancelled: bool,
-    cancelled: bool,
-) -> Vec<Change<E>> {
-    if was_cancelled == cancelled {
-        return Vec::new();
-    }
-    let at: Option<DateTime<Utc>> = cancelled.then(clock::now);
-    vec![(column, Expr::val(at))]
-}
-
 /// Cancels (`true`) or uncancels (`false`) a live objective.
 pub async fn set_cancelled(
     db: &DatabaseConnection,
@@ -160,17 +137,6 @@ async fn cascade<E: Tracked>(
         .exec(txn)
         .await?;
     Ok(())
-}
-
-/// Soft-deletes the live row `id` (still at `current`'s version) and commits; returns the
-/// deleted row.
-pub async fn retire<E: Tracked>(
-    txn: DatabaseTransaction,
-    id: i64,
-    current: E::Model,
-) -> Result<E::Model, DomainError> {
-    let change = store::delete_change::<E>(clock::now())?;
-    store::commit_update::<E>(txn, id, current, vec![change]).await
 }
 
 async fn writable(

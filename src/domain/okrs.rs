@@ -6,11 +6,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use crate::domain::changeset::{Changeset, Code, UserError, on_constraint};
+use crate::domain::changeset::{Changeset, on_constraint};
 use crate::domain::policy::{self, Actor};
 use crate::domain::store::Lock;
 use crate::domain::{rows, store, users};
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 
 /// Who owns an OKR, by id as the client sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,9 @@
 use entity::{group_membership, okr, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::domain::changeset::{Code, UserError};
 use crate::domain::users;
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 
 /// The signed-in user a write is done for.
 #[derive(Debug, Clone)]

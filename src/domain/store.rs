@@ -19,10 +19,20 @@ use sea_orm::{
 };
 
 use crate::catalog::EntityDef;
-use crate::domain::changeset::{Changeset, Code, UserError};
+use crate::domain::changeset::Changeset;
 use crate::domain::clock;
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 use crate::query::compile::Compiler;
+
+/// The row an update, cancel or delete is about, and the version the caller last saw.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    /// The row's id as the client sent it.
+    pub id: String,
+    /// The version the caller expects; a different stored version is `Stale`.
+    pub expected_version: Option<i32>,
+}
 
 /// A table with an integer id, `version`, `updated_at` and maybe `deleted_at`.
 pub trait Tracked: EntityTrait {
@@ -314,4 +324,29 @@ pub fn delete_change<E: Tracked>(now: DateTime<Utc>) -> Result<Change<E>, Domain
     let column = E::deleted_at_col()
         .ok_or_else(|| DomainError::Internal(anyhow::anyhow!("the table has no deleted_at")))?;
     Ok((column, Expr::val(Some(now))))
+}
+
+/// The change that cancels (`true`) or uncancels (`false`) a row whose `cancelled_at`
+/// column is `column`; none when it already is.
+pub fn cancel_changes<E: EntityTrait>(
+    column: E::Column,
+    was_cancelled: bool,
+    cancelled: bool,
+) -> Vec<Change<E>> {
+    if was_cancelled == cancelled {
+        return Vec::new();
+    }
+    let at: Option<DateTime<Utc>> = cancelled.then(clock::now);
+    vec![(column, Expr::val(at))]
+}
+
+/// Soft-deletes the live row `id` (still at `current`'s version) and commits; returns the
+/// deleted row.
+pub async fn retire<E: Tracked>(
+    txn: DatabaseTransaction,
+    id: i64,
+    current: E::Model,
+) -> Result<E::Model, DomainError> {
+    let change = delete_change::<E>(clock::now())?;
+    commit_update::<E>(txn, id, current, vec![change]).await
 }

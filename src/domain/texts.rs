@@ -10,12 +10,13 @@ use sea_orm::{
     QueryFilter,
 };
 
-use crate::domain::changeset::{Changeset, Code, TEXT_MAX, UserError, on_constraint};
-use crate::domain::objectives::{Target, retire};
+use crate::domain::changeset::{Changeset, TEXT_MAX, on_constraint};
 use crate::domain::policy::Actor;
 use crate::domain::store::{self, Lock, Tracked};
+use crate::domain::store::{Target, retire};
 use crate::domain::{okrs, rows};
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 
 /// A table of free texts, one live per parent.
 pub trait TextRow: Tracked {

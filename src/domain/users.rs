@@ -8,8 +8,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::catalog;
-use crate::domain::changeset::{Changeset, Code};
+use crate::domain::changeset::Changeset;
 use crate::domain::{clock, slug};
+use crate::error::Code;
 use crate::error::DomainError;
 use crate::query::page::{self, ParentKey};
 

@@ -12,9 +12,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::catalog;
-use crate::domain::{scores, users};
+use crate::domain::users;
 use crate::error::DomainError;
 use crate::query::page::{self, ParentKey};
+use crate::values::scores;
 
 /// Who a message goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 //! correlated `EXISTS` subqueries, so they compose under `or` and `not` and never duplicate
 //! rows. Every value is a bound parameter.
 
-use crate::domain::ids;
 use std::cell::Cell;
 
 use chrono::{DateTime, Utc};
@@ -18,6 +17,8 @@ use sea_orm::sea_query::{
 use crate::catalog::{EntityDef, FieldDef, Join, Kind, Live, RelationDef, Sql, SqlScope};
 use crate::query::QueryError;
 use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
+use crate::values::ids;
+use crate::values::scores::{self, PpbFault};
 
 /// True when `parent` (a to-one relation of the rows `via` reaches) points back along `via`:
 /// the same foreign-key column, read the other way.
@@ -561,14 +562,13 @@ pub fn to_value(field: &FieldDef, scalar: &Scalar) -> Result<Value, QueryError> 
 
 /// A decimal as parts per billion; more than nine decimal places cannot be compared exactly.
 pub fn to_ppb(name: &str, decimal: Decimal) -> Result<i64, QueryError> {
-    let scaled = decimal * Decimal::from(entity::SCORE_SCALE);
-    if !scaled.fract().is_zero() {
-        return Err(QueryError::bad_input(
-            name,
-            "scores have at most nine decimal places",
-        ));
-    }
-    i64::try_from(scaled).map_err(|_| QueryError::bad_input(name, "the value is out of range"))
+    scores::to_ppb(decimal).map_err(|fault| {
+        let message = match fault {
+            PpbFault::TooPrecise => "scores have at most nine decimal places",
+            PpbFault::OutOfRange => "the value is out of range",
+        };
+        QueryError::bad_input(name, message)
+    })
 }
 
 #[cfg(test)]
@@ -578,13 +578,6 @@ mod tests {
     #[test]
     fn like_metacharacters_are_escaped() {
         assert_eq!(escape_like(r"50%_off\"), r"50\%\_off\\");
-    }
-
-    #[test]
-    fn decimals_convert_to_parts_per_billion_exactly() {
-        assert_eq!(to_ppb("x", Decimal::new(3, 1)).unwrap(), 300_000_000);
-        assert_eq!(to_ppb("x", Decimal::new(1, 9)).unwrap(), 1);
-        assert!(to_ppb("x", Decimal::new(1, 10)).is_err());
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::domain::changeset::{TextFault, text_fault};
+use crate::values::text::{TextFault, text_fault};
 
 /// A literal in a comparison.
 #[derive(Clone, Debug, PartialEq)]

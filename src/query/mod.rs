@@ -22,31 +22,4 @@ pub mod rows;
 pub mod sort;
 pub mod statements;
 
-/// What can be wrong with a read request.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum QueryError {
-    /// An argument cannot be used (bad cursor, page too large, malformed value).
-    #[error("{message}")]
-    BadInput {
-        /// The argument, e.g. `first` or `where.midScore.lt`.
-        path: String,
-        /// What is wrong with it.
-        message: String,
-    },
-    /// The request would run more SQL statements than its budget allows.
-    #[error("the request needs more than {budget} SQL statements")]
-    OverBudget {
-        /// The configured budget.
-        budget: usize,
-    },
-}
-
-impl QueryError {
-    /// A bad argument at `path`.
-    pub fn bad_input(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::BadInput {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::error::QueryError;

@@ -1,23 +1,11 @@
 //! The resource types served: each domain [`Kind`] bound to its schema, its JSON mapping and
 //! its filter and sort translation. The endpoints in `resource.rs` do the rest.
 
-use serde_json::Value;
-
-use super::errors::ScimError;
+use super::mapping;
 use super::query;
+use super::resource::{Parse, Render, ResourceType, Sort, Translate};
 use super::schema::Resource;
-use super::{mapping, resource::ResourceType};
-use crate::domain::directory::{Groups, Kind, Users};
-use crate::query::filter::Filter;
-
-/// Renders a record as SCIM JSON under a base URL.
-pub type Render<K> = fn(&<K as Kind>::Record, &str) -> Value;
-/// Reads the writable attributes from a SCIM body.
-pub type Parse<K> = fn(&Value) -> Result<<K as Kind>::Fields, ScimError>;
-/// Parses and translates a filter into the read engine's filter over the kind's catalog entry.
-pub type Translate = fn(&str) -> Result<Filter, ScimError>;
-/// Translates a `sortBy` path into a field of the kind's catalog entry.
-pub type Sort = fn(Option<&str>) -> Result<Option<&'static str>, ScimError>;
+use crate::domain::directory::{Groups, Users};
 
 impl ResourceType for Users {
     const RESOURCE: Resource = Resource::User;

@@ -5,9 +5,8 @@
 //! as `"True"`/`"False"`, roles as strings or `{value}` objects; readOnly attributes are
 //! ignored; an empty string means absent.
 
-use crate::domain::changeset::{
-    EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX, NAME_PART_MAX, TextFault, text_fault,
-};
+use crate::domain::changeset::{EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX, NAME_PART_MAX};
+use crate::values::text::{TextFault, text_fault};
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 

@@ -10,8 +10,8 @@ use super::mapping::field;
 use super::schema::{Attribute, Resolved, Resource};
 use crate::catalog::{self, EntityDef, Kind as FieldKind};
 use crate::domain::directory::ListQuery;
-use crate::domain::ids;
 use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
+use crate::values::ids;
 
 /// `count` when the client sends none.
 pub const DEFAULT_COUNT: u64 = 100;

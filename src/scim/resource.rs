@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::{ScimError, ScimJson, scim_body};
-use super::kinds::{Parse, Render, Sort, Translate};
 use super::mapping::etag;
 use super::query::{ListParams, Projection};
 use super::schema::Resource;
 use super::{BaseUrl, ScimState, filter, patch};
 use crate::domain::directory::Kind;
 use crate::error::DomainError;
+use crate::query::filter::Filter;
 
 /// The URN of a list response.
 pub const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -21,6 +21,15 @@ pub const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListRespo
 /// How PATCH retries when someone else wrote between its read and its write (only when
 /// the client sent no `If-Match`: then it asked for no particular version).
 const PATCH_ATTEMPTS: usize = 3;
+
+/// Renders a record as SCIM JSON under a base URL.
+pub type Render<K> = fn(&<K as Kind>::Record, &str) -> Value;
+/// Reads the writable attributes from a SCIM body.
+pub type Parse<K> = fn(&Value) -> Result<<K as Kind>::Fields, ScimError>;
+/// Parses and translates a filter into the read engine's filter over the kind's catalog entry.
+pub type Translate = fn(&str) -> Result<Filter, ScimError>;
+/// Translates a `sortBy` path into a field of the kind's catalog entry.
+pub type Sort = fn(Option<&str>) -> Result<Option<&'static str>, ScimError>;
 
 /// One SCIM resource type: a domain [`Kind`] with its schema and its SCIM translations
 /// (bound in `kinds.rs`).

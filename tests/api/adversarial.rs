@@ -197,6 +197,22 @@ backend_test! {
 }
 
 backend_test! {
+    async fn score_filters_too_large_for_parts_per_billion_are_refused(app) {
+        // Decimal's largest values overflowed when scaled to parts per billion: the request
+        // panicked and answered INTERNAL.
+        let user = factories::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        let query = "query ($d: Decimal!) { keyResults(where: {midScore: {gt: $d}}) { totalCount } }";
+        for huge in ["79228162514264337593543950335", "-79228162514264337593543950335", "9223372037"] {
+            let (status, body) = app.graphql(query, json!({"d": huge}), Some(&token)).await;
+            assert_refused(&app, status, &body, "out of range").await;
+        }
+        let data = app.data(&token, query, json!({"d": "0.5"})).await;
+        assert_eq!(data["keyResults"]["totalCount"], 0);
+    }
+}
+
+backend_test! {
     async fn long_sorts_are_refused_with_the_sort_key_limit(app) {
         let user = factories::user(&app.db).await;
         let token = app.token_for(&user.id);

@@ -17,6 +17,7 @@ mod docs;
 mod factories;
 mod graphiql;
 mod health;
+mod layering;
 mod mutations_admin;
 mod mutations_authz;
 mod mutations_common;

@@ -4,8 +4,8 @@
 
 use sea_orm::{DbErr, SqlErr};
 
-use crate::domain::changeset::{Code, UserError};
 use crate::error::DomainError;
+use crate::error::{Code, UserError};
 
 /// A unique rule of the migrations and the input field it belongs to.
 struct UniqueRule {

@@ -12,8 +12,10 @@ pub use constraint::on_constraint;
 
 use rust_decimal::Decimal;
 
-use crate::domain::ids;
-use crate::error::DomainError;
+use crate::error::{Code, DomainError, UserError};
+use crate::values::ids;
+use crate::values::scores::to_ppb;
+use crate::values::text::{TextFault, text_fault};
 
 /// Longest objective and key-result text (characters).
 pub const CONTENT_MAX: usize = 1_000;
@@ -30,81 +32,6 @@ pub const EMAIL_MAX: usize = 254;
 /// Every limit here keeps an indexed text far below PostgreSQL's index-row limit
 /// (about 2,700 bytes, while 256 characters are at most 1,024 bytes of UTF-8).
 pub const IDENTIFIER_MAX: usize = 256;
-
-/// What makes a text one that nothing may store or compare with (decisions.md 22 and 24);
-/// each edge reports it in its own vocabulary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextFault {
-    /// It contains U+0000, which PostgreSQL refuses in a text and SQLite cuts patterns at.
-    Nul,
-    /// It has more than the allowed number of characters.
-    TooLong,
-}
-
-/// The rule `text` breaks when at most `max` characters are allowed, if any.
-pub fn text_fault(text: &str, max: usize) -> Option<TextFault> {
-    if text.contains('\0') {
-        Some(TextFault::Nul)
-    } else if text.chars().count() > max {
-        Some(TextFault::TooLong)
-    } else {
-        None
-    }
-}
-
-/// Why a field was refused; the GraphQL edge shows it as `UserErrorCode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
-    /// A required value is missing or blank.
-    Required,
-    /// The value has the wrong form.
-    Invalid,
-    /// The text is longer than allowed.
-    TooLong,
-    /// The number is outside its range.
-    OutOfRange,
-    /// The named row does not exist, or is deleted.
-    NotFound,
-    /// A unique rule would be broken.
-    AlreadyExists,
-    /// The caller may not make this change.
-    Forbidden,
-    /// The row changed since the caller read it.
-    Stale,
-    /// The link would close a cycle.
-    Cycle,
-}
-
-/// One refused field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserError {
-    /// From the input's field down, list indexes as strings.
-    pub path: Vec<String>,
-    /// What kind of problem.
-    pub code: Code,
-    /// A sentence for people.
-    pub message: String,
-}
-
-impl UserError {
-    /// An error at `path`.
-    pub fn new(path: &[&str], code: Code, message: impl Into<String>) -> Self {
-        Self {
-            path: path.iter().map(|p| (*p).to_owned()).collect(),
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// The single error as a [`DomainError`].
-    pub fn fail<T>(
-        path: &[&str],
-        code: Code,
-        message: impl Into<String>,
-    ) -> Result<T, DomainError> {
-        Err(DomainError::User(vec![Self::new(path, code, message)]))
-    }
-}
 
 /// A value that may be absent, explicitly null, or given (GraphQL's three states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -247,7 +174,7 @@ impl Changeset {
             self.add(field, Code::OutOfRange, "must be 0.0 -> 1.0");
             return None;
         }
-        let ppb = crate::query::compile::to_ppb(field, decimal).ok();
+        let ppb = to_ppb(decimal).ok();
         if ppb.is_none() {
             self.add(field, Code::Invalid, "has more than nine decimal places");
         }

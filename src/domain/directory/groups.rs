@@ -27,7 +27,7 @@ impl Table for Groups {
     const DEF: &'static EntityDef = &catalog::GROUP;
 
     fn key(id: &str) -> Option<Value> {
-        crate::domain::ids::numeric(id).map(Value::from)
+        crate::values::ids::numeric(id).map(Value::from)
     }
     fn id_of(row: &group::Model) -> String {
         row.id.to_string()

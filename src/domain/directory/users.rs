@@ -30,7 +30,7 @@ impl Table for Users {
     fn key(id: &str) -> Option<Value> {
         // Only the server's own spelling names a user; anything else is no one (404), and
         // never reaches the database (a NUL would be refused there).
-        crate::domain::ids::is_user_id(id).then(|| id.into())
+        crate::values::ids::is_user_id(id).then(|| id.into())
     }
     fn id_of(row: &user::Model) -> String {
         row.id.clone()

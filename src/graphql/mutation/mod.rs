@@ -16,9 +16,9 @@ use async_graphql::{Context, Enum, MergedObject, SimpleObject};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
-use crate::domain::changeset::{self, Code};
-use crate::domain::objectives::Target;
 use crate::domain::policy::Actor;
+use crate::domain::store::Target;
+use crate::error::Code;
 use crate::error::DomainError;
 use crate::graphql::context::{database, signed_in_user};
 use crate::graphql::errors::{internal, translate};
@@ -85,8 +85,8 @@ pub struct UserError {
     pub message: String,
 }
 
-impl From<changeset::UserError> for UserError {
-    fn from(error: changeset::UserError) -> Self {
+impl From<crate::error::UserError> for UserError {
+    fn from(error: crate::error::UserError) -> Self {
         Self {
             path: error.path,
             code: error.code.into(),
@@ -168,7 +168,7 @@ macro_rules! target_input {
         }
 
         impl $name {
-            fn target(&self) -> crate::domain::objectives::Target {
+            fn target(&self) -> crate::domain::store::Target {
                 crate::graphql::mutation::target(&self.id, self.expected_version)
             }
         }

@@ -10,8 +10,8 @@ mod user;
 
 use async_graphql::{ID, MergedObject};
 
-use crate::domain::ids;
 use crate::graphql::errors::{code, with_code};
+use crate::values::ids;
 
 /// The root query type.
 #[derive(MergedObject, Default)]

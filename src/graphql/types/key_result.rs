@@ -5,13 +5,13 @@ use entity::{key_result, key_result_check_in};
 use rust_decimal::Decimal;
 
 use crate::catalog::{self, KEY_RESULT};
-use crate::domain::scores::key_result_score;
 use crate::graphql::connection::{Relation, connection, with_lists};
 use crate::graphql::context::loaders;
 use crate::graphql::errors::{internal, shared};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{Objective, User, id};
 use crate::query::page::ParentKey;
+use crate::values::scores::key_result_score;
 
 /// `KEY_RESULT`'s `checkIns` relation.
 const CHECK_INS_OF_KEY_RESULT: Relation<key_result_check_in::Model> =

@@ -5,7 +5,6 @@ use entity::{objective, objective_link};
 use rust_decimal::Decimal;
 
 use crate::catalog::{self, OBJECTIVE};
-use crate::domain::scores::objective_score;
 use crate::graphql::connection::with_lists;
 use crate::graphql::connection::{Relation, child_one, connection};
 use crate::graphql::context::loaders;
@@ -13,6 +12,7 @@ use crate::graphql::errors::{internal, shared};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{KeyResultConnection, ObjectiveAssessment, Okr, Owner, id, owner};
 use crate::query::page::ParentKey;
+use crate::values::scores::objective_score;
 
 /// `OBJECTIVE`'s `assessment` relation.
 const ASSESSMENT: Relation<entity::objective_assessment::Model> =
