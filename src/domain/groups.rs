@@ -16,6 +16,12 @@ use crate::domain::{rows, slug, users};
 use crate::error::DomainError;
 use crate::error::{Code, UserError};
 
+/// A group's name, as every edge checks it (GraphQL's `name`, SCIM's `displayName`):
+/// required, at most [`NAME_MAX`] characters, no NUL.
+pub fn cast_name(cs: &mut Changeset, field: &str, name: &str) -> Option<String> {
+    cs.required_text(field, Some(name), NAME_MAX)
+}
+
 /// Inserts a group with a unique slug derived from its name.
 pub async fn create(
     db: &impl ConnectionTrait,
@@ -61,7 +67,7 @@ pub async fn create_checked(
 ) -> Result<group::Model, DomainError> {
     policy::authorize_admin(actor, "name")?;
     let mut cs = Changeset::new();
-    let name = cs.required_text("name", Some(&input.name), NAME_MAX);
+    let name = cast_name(&mut cs, "name", &input.name);
     let name = cs.finish(name)?;
     let txn = store::begin(db).await?;
     let created = create(&txn, &name, input.pinned.unwrap_or(false))
@@ -96,7 +102,7 @@ pub async fn update(
     store::expect_version(current.version, patch.target.expected_version)?;
     let mut cs = Changeset::new();
     let name = match patch.name.as_deref() {
-        Some(text) => cs.required_text("name", Some(text), NAME_MAX),
+        Some(text) => cast_name(&mut cs, "name", text),
         None => Some(current.name.clone()),
     };
     let name = cs.finish(name)?;

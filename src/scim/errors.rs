@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use crate::error::{Code, UserError};
 use crate::error::{DomainError, error_chain};
 use crate::query::filter::FilterRefusal;
 
@@ -97,6 +98,34 @@ impl From<FilterRefusal> for ScimError {
     }
 }
 
+impl ScimError {
+    /// A refused write's field errors, as one SCIM error: the status of the most telling
+    /// code (a missing row 404, a changed one 412, a duplicate 409), else 400
+    /// `invalidValue`; the detail names every attribute path, e.g.
+    /// `userName is longer than 256 characters; emails.0.value can't be blank`.
+    fn from_user_errors(errors: &[UserError]) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{} {}", e.path.join("."), e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let has = |code| errors.iter().any(|e| e.code == code);
+        if has(Code::NotFound) {
+            Self::not_found(detail)
+        } else if has(Code::Stale) {
+            Self::new(StatusCode::PRECONDITION_FAILED, detail)
+        } else if has(Code::AlreadyExists) {
+            Self {
+                status: StatusCode::CONFLICT,
+                scim_type: Some("uniqueness"),
+                detail,
+            }
+        } else {
+            Self::invalid_value(detail)
+        }
+    }
+}
+
 impl From<DomainError> for ScimError {
     fn from(err: DomainError) -> Self {
         match err {
@@ -116,6 +145,7 @@ impl From<DomainError> for ScimError {
                 StatusCode::PRECONDITION_FAILED,
                 format!("{entity} {id} has changed: its version is now W/\"{current}\""),
             ),
+            DomainError::User(errors) => Self::from_user_errors(&errors),
             DomainError::Invalid { field, reason } if field == "filter" => {
                 Self::invalid_filter(reason)
             }

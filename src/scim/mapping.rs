@@ -5,8 +5,6 @@
 //! as `"True"`/`"False"`, roles as strings or `{value}` objects; readOnly attributes are
 //! ignored; an empty string means absent.
 
-use crate::domain::changeset::{EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX, NAME_PART_MAX};
-use crate::values::text::{TextFault, text_fault};
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
@@ -155,31 +153,16 @@ pub fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value
     })
 }
 
-/// An optional string: absent, null and `""` are `None`; numbers are accepted as text.
-/// A string attribute (empty is absent), at most `max` characters and without NUL.
-fn string(
-    object: &Map<String, Value>,
-    name: &str,
-    max: usize,
-) -> Result<Option<String>, ScimError> {
-    let text = match field(object, name) {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) if s.is_empty() => return Ok(None),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(_) => return Err(ScimError::invalid_value(format!("{name} must be a string"))),
-    };
-    bounded(name, text, max).map(Some)
-}
-
-/// `text` when it has no NUL and at most `max` characters; else 400 `invalidValue`.
-fn bounded(name: &str, text: String, max: usize) -> Result<String, ScimError> {
-    let detail = match text_fault(&text, max) {
-        None => return Ok(text),
-        Some(TextFault::Nul) => format!("{name} contains a NUL character (U+0000)"),
-        Some(TextFault::TooLong) => format!("{name} is longer than {max} characters"),
-    };
-    Err(ScimError::invalid_value(detail))
+/// An optional string: absent, null and `""` are `None`; numbers are accepted as text. Its
+/// limits are the domain's cast (`domain::directory`), the same as GraphQL's.
+fn string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, ScimError> {
+    match field(object, name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(ScimError::invalid_value(format!("{name} must be a string"))),
+    }
 }
 
 /// A boolean, also from the strings `"true"`/`"false"` in any case (Entra ID sends those).
@@ -222,9 +205,7 @@ fn sub_object<'a>(
 /// The writable attributes of a User body (POST, PUT, or a patched resource).
 pub fn user_fields(body: &Value) -> Result<UserFields, ScimError> {
     let body = object(body, "the resource")?;
-    let user_name = string(body, "userName", IDENTIFIER_MAX)?
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| ScimError::invalid_value("userName is required"))?;
+    let user_name = string(body, "userName")?.unwrap_or_default();
     let active = match field(body, "active") {
         None | Some(Value::Null) => true,
         Some(value) => boolean(value, "active")?,
@@ -241,18 +222,18 @@ pub fn user_fields(body: &Value) -> Result<UserFields, ScimError> {
     };
     Ok(UserFields {
         user_name,
-        external_id: string(body, "externalId", IDENTIFIER_MAX)?,
+        external_id: string(body, "externalId")?,
         active,
-        given_name: string(name, "givenName", NAME_PART_MAX)?,
-        family_name: string(name, "familyName", NAME_PART_MAX)?,
-        middle_name: string(name, "middleName", NAME_PART_MAX)?,
-        formatted_name: string(name, "formatted", NAME_MAX)?,
-        display_name: string(body, "displayName", NAME_MAX)?,
+        given_name: string(name, "givenName")?,
+        family_name: string(name, "familyName")?,
+        middle_name: string(name, "middleName")?,
+        formatted_name: string(name, "formatted")?,
+        display_name: string(body, "displayName")?,
         emails: emails(body)?,
         roles: roles(body)?,
-        department: string(enterprise, "department", NAME_MAX)?,
-        manager_id: string(&manager, "value", IDENTIFIER_MAX)?,
-        manager_display_name: string(&manager, "displayName", NAME_MAX)?,
+        department: string(enterprise, "department")?,
+        manager_id: string(&manager, "value")?,
+        manager_display_name: string(&manager, "displayName")?,
     })
 }
 
@@ -261,15 +242,14 @@ fn emails(body: &Map<String, Value>) -> Result<Vec<Email>, ScimError> {
         .into_iter()
         .map(|item| {
             let item = object(item, "an e-mail")?;
-            let value = string(item, "value", EMAIL_MAX)?
-                .ok_or_else(|| ScimError::invalid_value("every e-mail needs a value"))?;
+            let value = string(item, "value")?.unwrap_or_default();
             let primary = match field(item, "primary") {
                 None | Some(Value::Null) => false,
                 Some(v) => boolean(v, "primary")?,
             };
             Ok(Email {
                 value,
-                kind: string(item, "type", NAME_MAX)?,
+                kind: string(item, "type")?,
                 primary,
             })
         })
@@ -280,8 +260,8 @@ fn roles(body: &Map<String, Value>) -> Result<Vec<String>, ScimError> {
     let mut roles = Vec::new();
     for item in list(body, "roles") {
         let role = match item {
-            Value::String(s) => Some(bounded("roles", s.clone(), NAME_MAX)?),
-            Value::Object(o) => string(o, "value", NAME_MAX)?,
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => string(o, "value")?,
             _ => return Err(ScimError::invalid_value("a role is a string or {value}")),
         };
         roles.extend(role.filter(|r| !r.is_empty()));
@@ -292,21 +272,18 @@ fn roles(body: &Map<String, Value>) -> Result<Vec<String>, ScimError> {
 /// The writable attributes of a Group body.
 pub fn group_fields(body: &Value) -> Result<GroupFields, ScimError> {
     let body = object(body, "the resource")?;
-    let name = string(body, "displayName", NAME_MAX)?
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| ScimError::invalid_value("displayName is required"))?;
+    let name = string(body, "displayName")?.unwrap_or_default();
     let mut members = Vec::new();
     for item in list(body, "members") {
         let item = object(item, "a member")?;
-        let value = string(item, "value", IDENTIFIER_MAX)?
-            .ok_or_else(|| ScimError::invalid_value("every member needs a value"))?;
+        let value = string(item, "value")?.unwrap_or_default();
         if !members.contains(&value) {
             members.push(value);
         }
     }
     Ok(GroupFields {
         name,
-        external_id: string(body, "externalId", IDENTIFIER_MAX)?,
+        external_id: string(body, "externalId")?,
         members,
     })
 }

@@ -209,3 +209,42 @@ backend_test! {
         assert_eq!(count("/Groups", "members pr".to_owned()).await, 0);
     }
 }
+
+backend_test! {
+    async fn scim_and_graphql_refuse_a_group_name_by_the_same_rule_in_the_same_words(app) {
+        let admin = factories::user_with_roles(&app.db, &["admin"]).await;
+        let token = app.token_for(&admin.id);
+        let mutation = "mutation($name: String!) { createGroup(input: {name: $name}) { group { id } userErrors { path code message } } }";
+        for (name, code, words) in [
+            ("x".repeat(201), "TOO_LONG", "is longer than 200 characters"),
+            ("   ".to_owned(), "REQUIRED", "can't be blank"),
+            ("a\u{0}b".to_owned(), "INVALID", "contains a NUL character (U+0000)"),
+        ] {
+            let data = app.data(&token, mutation, json!({ "name": name })).await;
+            assert_eq!(
+                data["createGroup"]["userErrors"],
+                json!([{ "path": ["name"], "code": code, "message": words }])
+            );
+            let (status, body) = app.scim_post("/Groups", json!({
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": name,
+            })).await;
+            assert_scim_error(status, &body, 400, Some("invalidValue"));
+            assert_eq!(body["detail"], format!("displayName {words}"));
+        }
+        // Every refused attribute is named, by its SCIM path, and nothing is written.
+        let (status, body) = app.scim_post("/Users", json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "u".repeat(257),
+            "emails": [{ "value": "ok@example.com" }, { "type": "work" }],
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "d".repeat(201) },
+        })).await;
+        assert_scim_error(status, &body, 400, Some("invalidValue"));
+        assert_eq!(
+            body["detail"],
+            "userName is longer than 256 characters; department is longer than 200 characters; emails.1.value can't be blank"
+        );
+        let (_, users) = app.scim_get("/Users").await;
+        let (_, groups) = app.scim_get("/Groups").await;
+        assert_eq!((users["totalResults"].as_u64(), groups["totalResults"].as_u64()), (Some(1), Some(0)), "only the admin");
+    }
+}

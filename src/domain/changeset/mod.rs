@@ -104,6 +104,13 @@ impl Changeset {
         }
     }
 
+    /// Records at `field` what makes `text` unstorable: a NUL character (`Invalid`) or more
+    /// than `max` characters (`TooLong`). For a value that is already shaped (an optional
+    /// attribute of an identity provider's resource).
+    pub fn bounded(&mut self, field: &str, text: &str, max: usize) {
+        self.within(field, text, max);
+    }
+
     fn within(&mut self, field: &str, text: &str, max: usize) -> Option<String> {
         match text_fault(text, max) {
             None => return Some(text.to_owned()),

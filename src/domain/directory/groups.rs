@@ -12,6 +12,7 @@ use sea_orm::{
 use super::store::{self, Table};
 use super::{GroupFields, GroupRecord, Groups, MemberRef};
 use crate::catalog::{self, EntityDef};
+use crate::domain::changeset::{Changeset, IDENTIFIER_MAX};
 use crate::domain::{clock, groups, rows};
 use crate::error::DomainError;
 
@@ -34,6 +35,21 @@ impl Table for Groups {
     }
     fn version_of(row: &group::Model) -> i32 {
         row.version
+    }
+    /// The group name as GraphQL checks it, the externalId and member ids within their
+    /// limits.
+    fn cast(fields: GroupFields) -> Result<GroupFields, DomainError> {
+        let mut cs = Changeset::new();
+        groups::cast_name(&mut cs, "displayName", &fields.name);
+        if let Some(external_id) = &fields.external_id {
+            cs.bounded("externalId", external_id, IDENTIFIER_MAX);
+        }
+        for (index, member) in fields.members.iter().enumerate() {
+            cs.nested("members", index, |cs| {
+                cs.required_text("value", Some(member), IDENTIFIER_MAX)
+            });
+        }
+        cs.finish(Some(fields))
     }
     /// Attaches each group's live members who are not deprovisioned (two queries per page).
     async fn attach(

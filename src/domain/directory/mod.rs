@@ -168,6 +168,11 @@ impl Kind for Groups {
 
 /// The operations a provisioning protocol needs on one kind of resource.
 ///
+/// Every write is one operation: the attributes are cast (the limits GraphQL applies to the
+/// same columns, reported as [`crate::error::UserError`]s under SCIM attribute paths), then
+/// applied in one write transaction (`store::begin`). The protocol edge has already
+/// authenticated the provisioning client, which may change the whole directory.
+///
 /// Writes take the version the caller last saw (`expected`, when it sent one) and fail with
 /// [`DomainError::Stale`] if the row moved on. A write that changes nothing writes nothing.
 /// Creating brings back the hidden resource with the same identity (a user's userName or
@@ -217,7 +222,7 @@ impl<K: Table> Store<K> for SqlDirectory {
         Box::pin(store::get::<K>(&self.db, id))
     }
     fn create(&self, fields: K::Fields) -> DirFuture<'_, K::Record> {
-        Box::pin(K::create(&self.db, fields))
+        Box::pin(async move { K::create(&self.db, K::cast(fields)?).await })
     }
     fn replace<'a>(
         &'a self,
@@ -225,7 +230,7 @@ impl<K: Table> Store<K> for SqlDirectory {
         fields: K::Fields,
         expected: Option<i32>,
     ) -> DirFuture<'a, K::Record> {
-        Box::pin(K::replace(&self.db, id, fields, expected))
+        Box::pin(async move { K::replace(&self.db, id, K::cast(fields)?, expected).await })
     }
     fn delete<'a>(&'a self, id: &'a str, expected: Option<i32>) -> DirFuture<'a, ()> {
         Box::pin(K::delete(&self.db, id, expected))

@@ -48,6 +48,9 @@ pub(super) trait Table: Kind {
     fn id_of(row: &Row<Self>) -> String;
     /// A row's version.
     fn version_of(row: &Row<Self>) -> i32;
+    /// Checks a provider's attributes with the limits every edge shares (errors name SCIM
+    /// attribute paths): the cast step of every directory write.
+    fn cast(fields: Self::Fields) -> Result<Self::Fields, DomainError>;
     /// Records for a page of rows (their related rows loaded in bulk).
     fn attach(
         db: &impl ConnectionTrait,

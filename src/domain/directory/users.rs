@@ -12,6 +12,7 @@ use sea_orm::{
 use super::store::{self, Table};
 use super::{GroupRef, UserFields, UserRecord, Users};
 use crate::catalog::{self, EntityDef};
+use crate::domain::changeset::{Changeset, EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX, NAME_PART_MAX};
 use crate::domain::clock;
 use crate::domain::users as people;
 use crate::error::DomainError;
@@ -37,6 +38,44 @@ impl Table for Users {
     }
     fn version_of(row: &user::Model) -> i32 {
         row.version
+    }
+    /// The limits of every text a provider writes, as GraphQL applies them to the same
+    /// columns.
+    fn cast(fields: UserFields) -> Result<UserFields, DomainError> {
+        let mut cs = Changeset::new();
+        cs.required_text("userName", Some(&fields.user_name), IDENTIFIER_MAX);
+        let optional = [
+            ("externalId", &fields.external_id, IDENTIFIER_MAX),
+            ("name.givenName", &fields.given_name, NAME_PART_MAX),
+            ("name.familyName", &fields.family_name, NAME_PART_MAX),
+            ("name.middleName", &fields.middle_name, NAME_PART_MAX),
+            ("name.formatted", &fields.formatted_name, NAME_MAX),
+            ("displayName", &fields.display_name, NAME_MAX),
+            ("department", &fields.department, NAME_MAX),
+            ("manager.value", &fields.manager_id, IDENTIFIER_MAX),
+            (
+                "manager.displayName",
+                &fields.manager_display_name,
+                NAME_MAX,
+            ),
+        ];
+        for (field, value, max) in optional {
+            if let Some(text) = value {
+                cs.bounded(field, text, max);
+            }
+        }
+        for (index, email) in fields.emails.iter().enumerate() {
+            cs.nested("emails", index, |cs| {
+                cs.required_text("value", Some(&email.value), EMAIL_MAX);
+                if let Some(kind) = &email.kind {
+                    cs.bounded("type", kind, NAME_MAX);
+                }
+            });
+        }
+        for (index, role) in fields.roles.iter().enumerate() {
+            cs.nested("roles", index, |cs| cs.bounded("value", role, NAME_MAX));
+        }
+        cs.finish(Some(fields))
     }
     /// Attaches each user's live groups (two queries for the whole page).
     async fn attach(
