@@ -229,12 +229,29 @@ pub async fn require<E: Tracked>(
     require_locked::<E>(db, raw_id, Lock::Exclusive).await
 }
 
-/// The live row `raw_id` names, unlocked: to find its parents before locking them.
+/// The row `raw_id` names if it is not deleted itself, unlocked: to find its parents, which
+/// the caller then looks up by the liveness rule and locks ([`lookup_locked`]) before it
+/// [`relock`]s the row. A row under a hidden parent is `NotFound` at that lookup, so the
+/// row's parents need no second check here.
 pub async fn peek<E: Tracked>(
     db: &impl ConnectionTrait,
     raw_id: &str,
 ) -> Result<E::Model, DomainError> {
-    require_locked::<E>(db, raw_id, Lock::None).await
+    let mut cs = Changeset::new();
+    let row = match cs.id("id", raw_id) {
+        Some(id) => {
+            E::find()
+                .filter(E::id_col().eq(id))
+                .filter(not_deleted::<E>())
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    if cs.is_valid() && row.is_none() {
+        cs.add("id", Code::NotFound, "does not exist");
+    }
+    cs.finish(row)
 }
 
 async fn require_locked<E: Tracked>(
@@ -248,13 +265,18 @@ async fn require_locked<E: Tracked>(
     cs.finish(row)
 }
 
-/// The row `id` again, exclusively locked, as it is now (its parents are locked by then);
-/// `NotFound` at `id` if it went away meanwhile.
+/// The row `id` again, exclusively locked, as it is now; `NotFound` at `id` if it went away
+/// meanwhile. The caller has looked its parents up by the liveness rule ([`lookup`]) and
+/// share-locked them, so they stay live until the transaction ends and only the row's own
+/// rule is checked again.
 pub async fn relock<E: Tracked>(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<E::Model, DomainError> {
-    match find_locked::<E>(db, id, Lock::Exclusive).await? {
+    let select = E::find()
+        .filter(E::id_col().eq(id))
+        .filter(not_deleted::<E>());
+    match Lock::Exclusive.apply(select).one(db).await? {
         Some(row) => Ok(row),
         None => UserError::fail(&["id"], Code::NotFound, "does not exist"),
     }
