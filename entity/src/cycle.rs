@@ -18,6 +18,15 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(has_many, relation_enum = "Okrs")]
+    pub okrs: HasMany<super::okr::Entity>,
+    #[sea_orm(
+        belongs_to,
+        relation_enum = "CreatedBy",
+        from = "created_by_id",
+        to = "id"
+    )]
+    pub created_by: BelongsTo<super::user::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,10 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(has_many, relation_enum = "Okrs")]
+    pub okrs: HasMany<super::okr::Entity>,
+    #[sea_orm(has_many, via = "group_membership")]
+    pub members: HasMany<super::user::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

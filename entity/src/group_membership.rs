@@ -15,6 +15,10 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, relation_enum = "Group", from = "group_id", to = "id")]
+    pub group: BelongsTo<super::group::Entity>,
+    #[sea_orm(belongs_to, relation_enum = "User", from = "user_id", to = "id")]
+    pub user: BelongsTo<super::user::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -18,6 +18,15 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(
+        belongs_to,
+        relation_enum = "Objective",
+        from = "objective_id",
+        to = "id"
+    )]
+    pub objective: BelongsTo<super::objective::Entity>,
+    #[sea_orm(has_many, relation_enum = "CheckIns")]
+    pub check_ins: HasMany<super::key_result_check_in::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,15 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(
+        belongs_to,
+        relation_enum = "KeyResult",
+        from = "key_result_id",
+        to = "id"
+    )]
+    pub key_result: BelongsTo<super::key_result::Entity>,
+    #[sea_orm(belongs_to, relation_enum = "Author", from = "author_id", to = "id")]
+    pub author: BelongsTo<super::user::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,4 +1,7 @@
-//! SeaORM entities, one module per table, matching the `migration` crate exactly.
+//! SeaORM entities, one module per table, matching the `migration` crate exactly. Each
+//! declares its relations (`belongs_to`, `has_one`, `has_many`, `has_many, via`), named with
+//! `relation_enum` as the catalog (`okrs::catalog`) names them; the catalog fails to compile
+//! when it declares a relation its entity lacks.
 //!
 //! Written by hand (not generated): the integration tests run the real migrations and then
 //! read and write through these entities, so any drift between the two fails a test.

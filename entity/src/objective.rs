@@ -16,6 +16,12 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, relation_enum = "Okr", from = "okr_id", to = "id")]
+    pub okr: BelongsTo<super::okr::Entity>,
+    #[sea_orm(has_many, relation_enum = "KeyResults")]
+    pub key_results: HasMany<super::key_result::Entity>,
+    #[sea_orm(has_one, relation_enum = "Assessment")]
+    pub assessment: HasOne<super::objective_assessment::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -15,6 +15,13 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(
+        belongs_to,
+        relation_enum = "Objective",
+        from = "objective_id",
+        to = "id"
+    )]
+    pub objective: BelongsTo<super::objective::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

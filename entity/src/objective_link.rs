@@ -17,6 +17,20 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(
+        belongs_to,
+        relation_enum = "Source",
+        from = "source_objective_id",
+        to = "id"
+    )]
+    pub source: BelongsTo<super::objective::Entity>,
+    #[sea_orm(
+        belongs_to,
+        relation_enum = "LinkedTo",
+        from = "linked_to_objective_id",
+        to = "id"
+    )]
+    pub linked_to: BelongsTo<super::objective::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,6 +16,16 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, relation_enum = "Cycle", from = "cycle_id", to = "id")]
+    pub cycle: BelongsTo<super::cycle::Entity>,
+    #[sea_orm(belongs_to, relation_enum = "User", from = "user_id", to = "id")]
+    pub user: HasOne<super::user::Entity>,
+    #[sea_orm(belongs_to, relation_enum = "Group", from = "group_id", to = "id")]
+    pub group: HasOne<super::group::Entity>,
+    #[sea_orm(has_many, relation_enum = "Objectives")]
+    pub objectives: HasMany<super::objective::Entity>,
+    #[sea_orm(has_one, relation_enum = "Reflection")]
+    pub reflection: HasOne<super::okr_reflection::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -15,6 +15,8 @@ pub struct Model {
     pub version: i32,
     pub inserted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, relation_enum = "Okr", from = "okr_id", to = "id")]
+    pub okr: BelongsTo<super::okr::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

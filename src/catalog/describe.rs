@@ -73,6 +73,9 @@ macro_rules! describe {
             $($crate::catalog::describe::join_columns!(
                 [<$name:snake>] $shape [<$target:snake>] ($($join)*)
             );)*
+            $($crate::catalog::describe::entity_relation!(
+                [<$name:snake>] [<$relation:camel>] $shape
+            );)*
         };
 
         #[doc = "API names of the fields and relations of `" $name "`, for call sites: a misspelt name does not compile."]
@@ -230,6 +233,21 @@ macro_rules! join_columns {
     };
 }
 
+/// Checks that the SeaORM entity declares the relation (`belongs_to`, `has_one` or
+/// `has_many`, with `relation_enum` naming it as the catalog does): a catalog relation the
+/// entity lacks does not compile. A relation `through` a join resource is checked by its
+/// join columns (SeaORM names a `via` relation after the join table's), and relations over
+/// JSON elements are the catalog's own.
+macro_rules! entity_relation {
+    ($this:ident $variant:ident elements) => {};
+    ($this:ident $variant:ident through) => {};
+    ($this:ident $variant:ident $shape:ident) => {
+        const _: () = {
+            let _ = entity::$this::Relation::$variant;
+        };
+    };
+}
+
 /// One key of a default order.
 macro_rules! order_key {
     ($direction:ident $($segment:ident)+) => {
@@ -248,6 +266,6 @@ macro_rules! order_key {
 }
 
 pub(crate) use {
-    check_filter, describe, join_columns, live, live_column, nullable, order_key, relation,
-    source_column, sql,
+    check_filter, describe, entity_relation, join_columns, live, live_column, nullable, order_key,
+    relation, source_column, sql,
 };

@@ -8,7 +8,8 @@
 //! tracking (`domain::store`) and the GraphQL `where`/`orderBy` inputs.
 //!
 //! Everything a declaration names is checked while compiling: columns against the SeaORM
-//! model, relation targets against the other declarations, computed fields against
+//! model, relations against the SeaORM entity's own (`Relation::<Name>`), relation targets
+//! against the other declarations, computed fields against
 //! [`computed`], and parents and default orders against the resource's own relations and
 //! fields ([`def::check`]).
 
