@@ -1,5 +1,6 @@
-//! The resource types served: each domain [`Kind`] bound to its schema, its JSON mapping and
-//! its filter and sort translation. The endpoints in `resource.rs` do the rest.
+//! The resource types served: each domain [`Kind`](crate::domain::directory::Kind) bound to
+//! its schema, its JSON mapping and its filter and sort translation. The endpoints in
+//! `resource.rs` do the rest.
 
 use super::mapping;
 use super::query;
