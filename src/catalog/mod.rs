@@ -18,6 +18,7 @@ pub mod def;
 mod describe;
 pub mod elements;
 pub mod resources;
+pub mod scim;
 
 pub(crate) use resources::resources;
 

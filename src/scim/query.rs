@@ -8,6 +8,7 @@ use super::errors::ScimError;
 use super::filter::{self, AttrPath, CompValue, CompareOp, FilterExpr};
 use super::mapping::field;
 use super::schema::{Attribute, Resolved, Resource};
+use crate::catalog::scim::{self, ScimAttribute, ScimTarget};
 use crate::catalog::{self, EntityDef, Kind as FieldKind};
 use crate::domain::directory::ListQuery;
 use crate::query::filter::{Filter, Predicate, Quantifier, Scalar};
@@ -286,43 +287,25 @@ fn translate(
     })
 }
 
-/// The catalog entry a resource type's rows are.
-fn def(resource: Resource) -> &'static EntityDef {
+/// The catalog entry a resource type's rows are, and where its SCIM attributes are stored
+/// ([`catalog::scim`]).
+fn catalog_of(resource: Resource) -> (&'static EntityDef, &'static [ScimAttribute]) {
     match resource {
-        Resource::User => &catalog::USER,
-        Resource::Group => &catalog::GROUP,
+        Resource::User => (&catalog::USER, scim::USER_ATTRIBUTES),
+        Resource::Group => (&catalog::GROUP, scim::GROUP_ATTRIBUTES),
     }
 }
 
 /// The catalog field holding a single-valued attribute at a resolved path, if it is one.
 fn single_valued(resource: Resource, r: &Resolved) -> Option<&'static str> {
-    use catalog::{group as g, user as u};
-    Some(match (resource, r.attr.name, r.sub.map(|s| s.name)) {
-        (_, "meta", Some("created")) => match resource {
-            Resource::User => u::INSERTED_AT,
-            Resource::Group => g::INSERTED_AT,
-        },
-        (_, "meta", Some("lastModified")) => match resource {
-            Resource::User => u::UPDATED_AT,
-            Resource::Group => g::UPDATED_AT,
-        },
-        (Resource::User, "id", None) => u::ID,
-        (Resource::User, "externalId", None) => u::EXTERNAL_ID,
-        (Resource::User, "userName", None) => u::USER_NAME,
-        (Resource::User, "displayName", None) => u::DISPLAY_NAME,
-        (Resource::User, "active", None) => u::ACTIVE,
-        (Resource::User, "name", Some("givenName")) => u::GIVEN_NAME,
-        (Resource::User, "name", Some("familyName")) => u::FAMILY_NAME,
-        (Resource::User, "name", Some("middleName")) => u::MIDDLE_NAME,
-        (Resource::User, "name", Some("formatted")) => u::FORMATTED_NAME,
-        (Resource::User, "department", None) => u::DEPARTMENT,
-        (Resource::User, "manager", Some("value")) => u::MANAGER_ID,
-        (Resource::User, "manager", Some("displayName")) => u::MANAGER_DISPLAY_NAME,
-        (Resource::Group, "id", None) => g::ID,
-        (Resource::Group, "externalId", None) => g::EXTERNAL_ID,
-        (Resource::Group, "displayName", None) => g::NAME,
-        _ => return None,
-    })
+    let path = match r.sub {
+        Some(sub) => format!("{}.{}", r.attr.name, sub.name),
+        None => r.attr.name.to_owned(),
+    };
+    match scim::attribute(catalog_of(resource).1, &path)? {
+        ScimTarget::Field(field) => Some(field),
+        ScimTarget::Values { .. } => None,
+    }
 }
 
 /// A multi-valued attribute: the catalog relation whose rows are its values.
@@ -332,54 +315,26 @@ struct MultiValued {
     /// Its target.
     target: &'static EntityDef,
     /// The target's field behind each sub-attribute.
-    field: fn(&str) -> Option<&'static str>,
-    /// A target field that must be null for the value to count (a deprovisioned member is
-    /// not shown, so it matches nothing).
+    subs: &'static [(&'static str, &'static str)],
+    /// A target field that must be null for the value to count.
     hidden: Option<&'static str>,
 }
 
 fn multi_valued(resource: Resource, name: &str) -> Option<MultiValued> {
-    use catalog::{group as g, user as u, user_email as e, user_role as r};
-    Some(match (resource, name) {
-        (Resource::User, "emails") => MultiValued {
-            relation: u::EMAILS,
-            target: &catalog::USER_EMAIL,
-            field: |sub| match sub {
-                "value" => Some(e::VALUE),
-                "type" => Some(e::TYPE),
-                "primary" => Some(e::PRIMARY),
-                _ => None,
-            },
-            hidden: None,
-        },
-        (Resource::User, "roles") => MultiValued {
-            relation: u::ROLES,
-            target: &catalog::USER_ROLE,
-            field: |sub| (sub == "value").then_some(r::VALUE),
-            hidden: None,
-        },
-        (Resource::User, "groups") => MultiValued {
-            relation: u::GROUPS,
-            target: &catalog::GROUP,
-            field: |sub| match sub {
-                "value" => Some(g::ID),
-                "display" => Some(g::NAME),
-                _ => None,
-            },
-            hidden: None,
-        },
-        (Resource::Group, "members") => MultiValued {
-            relation: g::MEMBERS,
-            target: &catalog::USER,
-            field: |sub| match sub {
-                "value" => Some(u::ID),
-                "display" => Some(u::DISPLAY_NAME),
-                _ => None,
-            },
-            hidden: Some(u::DEPROVISIONED_AT),
-        },
-        _ => return None,
-    })
+    match scim::attribute(catalog_of(resource).1, name)? {
+        ScimTarget::Values {
+            relation,
+            target,
+            subs,
+            hidden,
+        } => Some(MultiValued {
+            relation,
+            target,
+            subs,
+            hidden: *hidden,
+        }),
+        ScimTarget::Field(_) => None,
+    }
 }
 
 impl MultiValued {
@@ -389,7 +344,11 @@ impl MultiValued {
         sub: &Attribute,
         comparison: Option<(CompareOp, &CompValue)>,
     ) -> Result<Filter, ScimError> {
-        let field = (self.field)(sub.name)
+        let field = self
+            .subs
+            .iter()
+            .find(|(name, _)| *name == sub.name)
+            .map(|(_, field)| *field)
             .ok_or_else(|| ScimError::invalid_filter(format!("cannot filter on {}", sub.name)))?;
         compare(self.target, field, sub, comparison)
     }
@@ -441,7 +400,12 @@ fn resource_leaf(resource: Resource, expr: &FilterExpr) -> Result<Filter, ScimEr
     }
     let field = single_valued(resource, &r)
         .ok_or_else(|| ScimError::invalid_filter(format!("cannot filter on {}", path.name)))?;
-    compare(def(resource), field, r.sub.unwrap_or(r.attr), comparison)
+    compare(
+        catalog_of(resource).0,
+        field,
+        r.sub.unwrap_or(r.attr),
+        comparison,
+    )
 }
 
 /// Parses a filter on `resource` and translates it into the read engine's filter over the
