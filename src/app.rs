@@ -8,10 +8,13 @@ use std::time::Duration;
 use anyhow::Context as _;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Request, StatusCode};
+use axum::http::{Extensions, HeaderMap, Request, StatusCode, Version};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+use tower_http::cors::CorsLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -63,6 +66,7 @@ impl Application {
         let batch_db = db::connect_batches(&config, &db)
             .await
             .context("connecting the batch pool to the database")?;
+        let cors = crate::cors::layer(&config)?;
         let dev_token = development_token(&db, &config, &keys).await?;
         let overview = overview_job(&db, &config)?;
         let addr = listen_addr(&config);
@@ -86,7 +90,7 @@ impl Application {
         Ok(Self {
             listener,
             overview,
-            router: router(state.clone()),
+            router: router(state.clone(), cors)?,
             state,
             serve: ServeOptions {
                 header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
@@ -156,11 +160,20 @@ impl Application {
     }
 }
 
-/// The whole HTTP surface with its middleware: request ids, tracing, timeout, body limit.
-pub fn router(state: AppState) -> Router {
+/// The whole HTTP surface with its middleware: request ids, tracing, CORS, compression,
+/// timeout, body limit.
+pub fn router(state: AppState, cors: Option<CorsLayer>) -> anyhow::Result<Router> {
     let timeout = state.config.request_timeout();
     let body_limit = state.config.request_body_limit;
-    Router::new()
+    let min_bytes = state.config.compression_min_bytes;
+    let worth_compressing = DefaultPredicate::new()
+        .and(SizeAbove::new(min_bytes))
+        .and(move |_: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| min_bytes > 0);
+    let compression = CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .compress_when(worth_compressing);
+    Ok(Router::new()
         .merge(graphql::routes(&state))
         .merge(health::routes())
         .nest("/scim/v2", scim::routes(&state))
@@ -174,13 +187,15 @@ pub fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
+                .option_layer(cors)
+                .layer(compression)
                 .layer(axum::middleware::from_fn(error_bodies::shape))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     timeout,
                 ))
                 .layer(DefaultBodyLimit::max(body_limit)),
-        )
+        ))
 }
 
 /// The span of one request: method, path and request id (never headers or bodies).

@@ -97,6 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             private_key_file,
         } => {
             let issuer = token_issuer(&config, private_key_file)?;
+            signable_user(&config, &user_id).await?;
             let token = issuer.mint(&user_id, chrono::Duration::hours(ttl_hours))?;
             writeln!(std::io::stdout(), "{token}")?;
             Ok(())
@@ -159,6 +160,36 @@ async fn seed_scale(config: &Config, scale: Scale, rng_seed: u64) -> anyhow::Res
     );
     tracing::info!(?summary, "benchmark dataset loaded");
     Ok(())
+}
+
+/// Refuses to mint a token for an id that names no user who may sign in: the token would
+/// only ever get `UNAUTHENTICATED`.
+async fn signable_user(config: &Config, user_id: &str) -> anyhow::Result<()> {
+    if !crate::values::ids::is_user_id(user_id) {
+        bail!("`{user_id}` is not a user id (a lowercase hyphenated UUID, as `User.id` shows it)");
+    }
+    let db = db::connect(config)
+        .await
+        .context("connecting to the database")?;
+    match crate::domain::users::find(&db, user_id).await? {
+        None => bail!("no user has the id {user_id} in {}", db_name(config)),
+        Some(user) if user.deprovisioned_at.is_some() || !user.active => {
+            bail!("user {user_id} is inactive, so a token for them would be refused")
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// The database a command works on, without its credentials, for messages.
+fn db_name(config: &Config) -> String {
+    let url = &config.database_url;
+    match url.split_once('@') {
+        Some((scheme_and_user, rest)) => {
+            let scheme = scheme_and_user.split("://").next().unwrap_or("database");
+            format!("{scheme}://{rest}")
+        }
+        None => url.clone(),
+    }
 }
 
 fn token_issuer(config: &Config, private_key_file: Option<PathBuf>) -> anyhow::Result<TokenIssuer> {

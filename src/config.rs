@@ -87,139 +87,239 @@ pub enum SmtpTls {
 #[derive(Clone, Debug, clap::Args)]
 pub struct Config {
     /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
     /// Most connections in the database pool.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10
+    )]
     pub database_max_connections: u32,
     /// How long a request waits for a database connection before it fails with
     /// `SERVICE_UNAVAILABLE`, in seconds.
-    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_SECS", default_value_t = 3)]
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_ACQUIRE_TIMEOUT_SECS",
+        default_value_t = 3
+    )]
     pub database_acquire_timeout_secs: u64,
     /// Address and port to listen on (development mode always uses 127.0.0.1).
-    #[arg(long, env = "BIND_ADDR", default_value = DEFAULT_BIND_ADDR)]
+    #[arg(long, global = true, env = "BIND_ADDR", default_value = DEFAULT_BIND_ADDR)]
     pub bind_addr: SocketAddr,
     /// Apply pending migrations at start.
-    #[arg(long, env = "AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
+    #[arg(long, global = true, env = "AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_migrate: bool,
     /// When to load the demo dataset at start.
-    #[arg(long, env = "SEED_DEMO", value_enum, default_value_t = SeedDemo::Auto)]
+    #[arg(long, global = true, env = "SEED_DEMO", value_enum, default_value_t = SeedDemo::Auto)]
     pub seed_demo: SeedDemo,
     /// HS256 secret for GraphQL bearer tokens (at least 32 bytes).
-    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    #[arg(long, global = true, env = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<Secret>,
     /// PEM file with an RSA (RS256) or EC P-256 (ES256) public key for GraphQL bearer tokens.
-    #[arg(long, env = "JWT_PUBLIC_KEY_FILE")]
+    #[arg(long, global = true, env = "JWT_PUBLIC_KEY_FILE")]
     pub jwt_public_key_file: Option<PathBuf>,
     /// Required `iss` claim, when set.
-    #[arg(long, env = "JWT_ISSUER")]
+    #[arg(long, global = true, env = "JWT_ISSUER")]
     pub jwt_issuer: Option<String>,
     /// Required `aud` claim, when set.
-    #[arg(long, env = "JWT_AUDIENCE")]
+    #[arg(long, global = true, env = "JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
     /// Clock skew allowed when checking a token's `exp`, `nbf` and `iat`, in seconds.
-    #[arg(long, env = "JWT_LEEWAY_SECS", default_value_t = 5)]
+    #[arg(long, global = true, env = "JWT_LEEWAY_SECS", default_value_t = 5)]
     pub jwt_leeway_secs: u64,
     /// The SCIM role that makes a user an administrator.
-    #[arg(long, env = "ADMIN_ROLE", default_value = "admin")]
+    #[arg(long, global = true, env = "ADMIN_ROLE", default_value = "admin")]
     pub admin_role: String,
     /// Serve GraphiQL at `/`.
-    #[arg(long, env = "GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    #[arg(long, global = true, env = "GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
     /// Folder with the offline GraphiQL files (fetched by `scripts/fetch-graphiql.sh`).
-    #[arg(long, env = "GRAPHIQL_ASSETS_DIR", default_value = DEFAULT_GRAPHIQL_ASSETS_DIR)]
+    #[arg(long, global = true, env = "GRAPHIQL_ASSETS_DIR", default_value = DEFAULT_GRAPHIQL_ASSETS_DIR)]
     pub graphiql_assets_dir: PathBuf,
     /// Deepest allowed GraphQL selection nesting in a data query (introspection may go to 16).
-    #[arg(long, env = "QUERY_DEPTH_LIMIT", default_value_t = 12)]
+    #[arg(long, global = true, env = "QUERY_DEPTH_LIMIT", default_value_t = 12)]
     pub query_depth_limit: usize,
     /// Highest allowed GraphQL query complexity.
-    #[arg(long, env = "QUERY_COMPLEXITY_LIMIT", default_value_t = 10_000)]
+    #[arg(
+        long,
+        global = true,
+        env = "QUERY_COMPLEXITY_LIMIT",
+        default_value_t = 10_000
+    )]
     pub query_complexity_limit: usize,
     /// Most aliased fields in one GraphQL document.
-    #[arg(long, env = "QUERY_ALIAS_LIMIT", default_value_t = 50)]
+    #[arg(long, global = true, env = "QUERY_ALIAS_LIMIT", default_value_t = 50)]
     pub query_alias_limit: usize,
     /// Deepest nesting of brackets in a GraphQL document, and of values in `variables`.
-    #[arg(long, env = "QUERY_NESTING_LIMIT", default_value_t = 64)]
+    #[arg(long, global = true, env = "QUERY_NESTING_LIMIT", default_value_t = 64)]
     pub query_nesting_limit: usize,
     /// Most items in one list value of a GraphQL request.
-    #[arg(long, env = "INPUT_LIST_LIMIT", default_value_t = 1_000)]
+    #[arg(long, global = true, env = "INPUT_LIST_LIMIT", default_value_t = 1_000)]
     pub input_list_limit: usize,
     /// Most conditions (comparisons, relations, `and`/`or`/`not`) in one `where` or SCIM filter.
-    #[arg(long, env = "FILTER_TERM_LIMIT", default_value_t = 200)]
+    #[arg(long, global = true, env = "FILTER_TERM_LIMIT", default_value_t = 200)]
     pub filter_term_limit: usize,
     /// Most values (including `in`/`notIn` items) in one `where` or SCIM filter.
-    #[arg(long, env = "FILTER_VALUE_LIMIT", default_value_t = 5_000)]
+    #[arg(
+        long,
+        global = true,
+        env = "FILTER_VALUE_LIMIT",
+        default_value_t = 5_000
+    )]
     pub filter_value_limit: usize,
     /// Most keys in one `orderBy`.
-    #[arg(long, env = "SORT_KEY_LIMIT", default_value_t = 10)]
+    #[arg(long, global = true, env = "SORT_KEY_LIMIT", default_value_t = 10)]
     pub sort_key_limit: usize,
     /// Most SQL statements one GraphQL request may run.
-    #[arg(long, env = "SQL_STATEMENT_BUDGET", default_value_t = 200)]
+    #[arg(
+        long,
+        global = true,
+        env = "SQL_STATEMENT_BUDGET",
+        default_value_t = 200
+    )]
     pub sql_statement_budget: usize,
     /// Report each request's SQL statement count in `extensions.sqlStatements`.
-    #[arg(long, env = "EXPOSE_SQL_STATEMENT_COUNT", default_value_t = false, action = clap::ArgAction::Set)]
+    #[arg(long, global = true, env = "EXPOSE_SQL_STATEMENT_COUNT", default_value_t = false, action = clap::ArgAction::Set)]
     pub expose_sql_statement_count: bool,
     /// Largest accepted request body, in bytes.
-    #[arg(long, env = "REQUEST_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    #[arg(long, global = true, env = "REQUEST_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub request_body_limit: usize,
     /// Longest a request may take, in seconds.
-    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    #[arg(
+        long,
+        global = true,
+        env = "REQUEST_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
     pub request_timeout_secs: u64,
     /// Longest wait for a complete request head on a new or idle keep-alive connection, in
     /// seconds; then the connection is closed.
-    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 15)]
+    #[arg(
+        long,
+        global = true,
+        env = "HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 15
+    )]
     pub header_read_timeout_secs: u64,
     /// How long shutdown waits for in-flight requests, in seconds.
-    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    #[arg(long, global = true, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
     /// SCIM bearer token; setting it (or the Basic pair) turns SCIM on at `/scim/v2`.
-    #[arg(long, env = "SCIM_BEARER_TOKEN", hide_env_values = true)]
+    #[arg(long, global = true, env = "SCIM_BEARER_TOKEN", hide_env_values = true)]
     pub scim_bearer_token: Option<Secret>,
     /// SCIM HTTP Basic user name (with `SCIM_BASIC_PASSWORD`).
-    #[arg(long, env = "SCIM_BASIC_USERNAME")]
+    #[arg(long, global = true, env = "SCIM_BASIC_USERNAME")]
     pub scim_basic_username: Option<String>,
     /// SCIM HTTP Basic password (with `SCIM_BASIC_USERNAME`).
-    #[arg(long, env = "SCIM_BASIC_PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "SCIM_BASIC_PASSWORD",
+        hide_env_values = true
+    )]
     pub scim_basic_password: Option<Secret>,
     /// The server's public base URL (e.g. `https://okrs.example.com`), for SCIM locations;
     /// without it they are built from the request's `Host` header.
-    #[arg(long, env = "PUBLIC_URL")]
+    #[arg(long, global = true, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
     /// SMTP server for the weekly overview e-mail; the job is off while this is unset.
-    #[arg(long, env = "SMTP_HOST")]
+    #[arg(long, global = true, env = "SMTP_HOST")]
     pub smtp_host: Option<String>,
     /// SMTP port.
-    #[arg(long, env = "SMTP_PORT", default_value_t = 587)]
+    #[arg(long, global = true, env = "SMTP_PORT", default_value_t = 587)]
     pub smtp_port: u16,
     /// SMTP connection security.
-    #[arg(long, env = "SMTP_TLS", value_enum, default_value_t = SmtpTls::Starttls)]
+    #[arg(long, global = true, env = "SMTP_TLS", value_enum, default_value_t = SmtpTls::Starttls)]
     pub smtp_tls: SmtpTls,
     /// SMTP user name, when the server wants one.
-    #[arg(long, env = "SMTP_USERNAME")]
+    #[arg(long, global = true, env = "SMTP_USERNAME")]
     pub smtp_username: Option<String>,
     /// SMTP password.
-    #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true)]
+    #[arg(long, global = true, env = "SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<Secret>,
     /// Sender of the overview e-mail.
-    #[arg(long, env = "MAIL_FROM", default_value = "OKRs <okrs@localhost>")]
+    #[arg(
+        long,
+        global = true,
+        env = "MAIL_FROM",
+        default_value = "OKRs <okrs@localhost>"
+    )]
     pub mail_from: String,
     /// Reply-To of the overview e-mail.
-    #[arg(long, env = "MAIL_REPLY_TO")]
+    #[arg(long, global = true, env = "MAIL_REPLY_TO")]
     pub mail_reply_to: Option<String>,
     /// Base URL of the OKR pages linked from e-mails (`<base>/<user slug>`).
-    #[arg(long, env = "MAIL_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "MAIL_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
     pub mail_base_url: String,
     /// When the overview goes out: a cron expression with seconds (sec min hour day month weekday).
-    #[arg(long, env = "OVERVIEW_SCHEDULE", default_value = "0 0 8 * * Mon")]
+    #[arg(
+        long,
+        global = true,
+        env = "OVERVIEW_SCHEDULE",
+        default_value = "0 0 8 * * Mon"
+    )]
     pub overview_schedule: String,
     /// Time zone the schedule is read in (IANA name).
-    #[arg(long, env = "OVERVIEW_TIMEZONE", default_value = "America/New_York")]
+    #[arg(
+        long,
+        global = true,
+        env = "OVERVIEW_TIMEZONE",
+        default_value = "America/New_York"
+    )]
     pub overview_timezone: String,
+    /// Origins (`https://app.example.com`, comma-separated) whose browser pages may call the
+    /// API; none by default. Development mode also allows every `http://localhost` and
+    /// `http://127.0.0.1` origin.
+    #[arg(
+        long,
+        global = true,
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_allowed_origins: Vec<String>,
+    /// Methods a cross-origin page may use.
+    #[arg(
+        long,
+        global = true,
+        env = "CORS_ALLOWED_METHODS",
+        value_delimiter = ',',
+        default_value = "GET,POST"
+    )]
+    pub cors_allowed_methods: Vec<String>,
+    /// Request headers a cross-origin page may send.
+    #[arg(
+        long,
+        global = true,
+        env = "CORS_ALLOWED_HEADERS",
+        value_delimiter = ',',
+        default_value = "authorization,content-type,x-request-id"
+    )]
+    pub cors_allowed_headers: Vec<String>,
+    /// How long a browser may keep a preflight answer, in seconds.
+    #[arg(long, global = true, env = "CORS_MAX_AGE_SECS", default_value_t = 600)]
+    pub cors_max_age_secs: u64,
+    /// Compress responses of at least this many bytes with gzip or brotli when the client
+    /// accepts it (`Accept-Encoding`); `0` turns compression off.
+    #[arg(
+        long,
+        global = true,
+        env = "COMPRESSION_MIN_BYTES",
+        default_value_t = 1024
+    )]
+    pub compression_min_bytes: u16,
     /// Log filter in `tracing` syntax, e.g. `info` or `okrs=debug,sqlx=warn`.
-    #[arg(long, env = "LOG_FILTER", default_value = "info")]
+    #[arg(long, global = true, env = "LOG_FILTER", default_value = "info")]
     pub log_filter: String,
     /// Log line format.
-    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    #[arg(long, global = true, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 }
 
@@ -305,6 +405,13 @@ impl Default for Config {
             mail_base_url: "http://127.0.0.1:8080".to_owned(),
             overview_schedule: "0 0 8 * * Mon".to_owned(),
             overview_timezone: "America/New_York".to_owned(),
+            cors_allowed_origins: Vec::new(),
+            cors_allowed_methods: vec!["GET".to_owned(), "POST".to_owned()],
+            cors_allowed_headers: ["authorization", "content-type", "x-request-id"]
+                .map(str::to_owned)
+                .to_vec(),
+            cors_max_age_secs: 600,
+            compression_min_bytes: 1024,
             log_filter: "info".to_owned(),
             log_format: LogFormat::Text,
         }

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod cors;
 pub mod db;
 pub mod domain;
 pub mod error;

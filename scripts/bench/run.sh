@@ -96,7 +96,7 @@ psql_db "SELECT id FROM key_results WHERE deleted_at IS NULL ORDER BY id LIMIT 2
 # The cycle window of Q4: the four cycles before the current one.
 from="$(psql_db "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 2 LIMIT 1")"
 to="$(psql_db "SELECT to_char(ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 5 LIMIT 1")"
-token="$("$bin" token "$admin_id" --ttl-hours 6)"
+token="$(DATABASE_URL="$db_url" "$bin" token "$admin_id" --ttl-hours 6)"
 
 # Plans (--explain): auto_explain in every new session of the benchmark database.
 explain_settings=("session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = 0"

@@ -22,12 +22,58 @@ fn okrs(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 backend_test! {
     async fn the_token_subcommand_mints_tokens_the_server_accepts(app) {
         let user = f::user(&app.db).await;
-        let output = okrs(&["token", &user.id, "--ttl-hours", "1"], &[("JWT_SECRET", TEST_SECRET)]);
+        let env = [("JWT_SECRET", TEST_SECRET), ("DATABASE_URL", app.database_url.as_str())];
+        let output = okrs(&["token", &user.id, "--ttl-hours", "1"], &env);
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let token = String::from_utf8(output.stdout).unwrap();
         let (_, body) = app.graphql("{ me { id } }", json!({}), Some(token.trim())).await;
         assert_eq!(body["data"]["me"]["id"], user.id);
     }
+}
+
+backend_test! {
+    async fn the_token_subcommand_refuses_ids_that_name_no_user_who_may_sign_in(app) {
+        let env = [("JWT_SECRET", TEST_SECRET), ("DATABASE_URL", app.database_url.as_str())];
+        let inactive = f::user(&app.db).await;
+        f::set_active(&app.db, &inactive, false).await;
+        let unknown = "01900000-0000-7000-8000-000000000000";
+        for (id, words) in [
+            ("not-a-uuid", "not a user id"),
+            (unknown, "no user has the id"),
+            (&inactive.id, "inactive"),
+        ] {
+            let output = okrs(&["token", id], &env);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!output.status.success() && output.stdout.is_empty(), "{id}: {stderr}");
+            assert!(stderr.contains(words), "{id}: {stderr}");
+            assert!(!stderr.contains("postgres@"), "no credentials in messages: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn flags_are_accepted_after_the_subcommand_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/flags.db?mode=rwc", dir.path().display());
+    // `serve --help` lists the server's flags, and `migrate --database-url …` takes one.
+    let output = okrs(&["serve", "--help"], &[]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && help.contains("--bind-addr") && help.contains("--database-url"),
+        "{help}"
+    );
+    let output = okrs(&["migrate", "--database-url", &url], &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("flags.db").exists());
+    // Log lines written to a pipe carry no colour codes.
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains('\u{1b}'),
+        "no ANSI escapes"
+    );
 }
 
 #[test]

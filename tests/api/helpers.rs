@@ -131,7 +131,7 @@ pub(crate) struct TestApp {
     pub(crate) state: okrs::state::AppState,
     pub(crate) client: reqwest::Client,
     pub(crate) config: Config,
-    database_url: String,
+    pub(crate) database_url: String,
 }
 
 /// The SCIM bearer token every test server accepts.

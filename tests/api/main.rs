@@ -14,6 +14,7 @@ mod constraints;
 mod demo;
 mod differential;
 mod docs;
+mod edge;
 mod factories;
 mod graphiql;
 mod health;

@@ -1,0 +1,127 @@
+//! What a deployment meets at the HTTP edge: CORS for browser pages on other origins, and
+//! compressed responses.
+
+use std::io::Read;
+
+use serde_json::json;
+
+use crate::factories as f;
+use crate::helpers::TestApp;
+
+const APP: &str = "https://app.example.com";
+
+async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
+    app.client
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    response.headers().get(name).map(|v| v.to_str().unwrap())
+}
+
+backend_test! {
+    async fn browser_pages_on_configured_origins_may_call_the_api(app) {
+        // Off by default (outside development mode): no CORS headers, preflights refused.
+        let response = preflight(&app, APP).await;
+        assert_eq!(header(&response, "access-control-allow-origin"), None);
+        let app = app.with_config(|c| c.cors_allowed_origins = vec![APP.to_owned()]).await;
+        let response = preflight(&app, APP).await;
+        assert!(response.status().is_success(), "{}", response.status());
+        assert_eq!(header(&response, "access-control-allow-origin"), Some(APP));
+        let allowed = header(&response, "access-control-allow-headers").unwrap().to_ascii_lowercase();
+        assert!(allowed.contains("authorization") && allowed.contains("content-type"), "{allowed}");
+        assert!(header(&response, "access-control-allow-methods").unwrap().contains("POST"));
+        assert_eq!(header(&response, "access-control-max-age"), Some("600"));
+        // The request itself, with a bearer token, gets its answer and the header.
+        let user = f::user(&app.db).await;
+        let response = app.client.post(app.url("/graphql"))
+            .header("origin", APP)
+            .bearer_auth(app.token_for(&user.id))
+            .json(&json!({ "query": "{ me { id } }" }))
+            .send().await.unwrap();
+        assert_eq!(header(&response, "access-control-allow-origin"), Some(APP));
+        assert!(header(&response, "access-control-expose-headers").unwrap().contains("x-request-id"));
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["data"]["me"]["id"], user.id);
+        // Another origin, or a look-alike, gets nothing to read the answer with.
+        for other in ["https://evil.example.com", "https://app.example.com.evil.com", "http://localhost:5173"] {
+            let response = preflight(&app, other).await;
+            assert_eq!(header(&response, "access-control-allow-origin"), None, "{other}");
+        }
+    }
+}
+
+backend_test! {
+    async fn development_mode_allows_local_dev_servers(app) {
+        let dev = app.with_config(|c| c.jwt_secret = None).await;
+        for local in ["http://localhost:5173", "http://127.0.0.1:3000"] {
+            let response = preflight(&dev, local).await;
+            assert_eq!(header(&response, "access-control-allow-origin"), Some(local));
+        }
+        let response = preflight(&dev, APP).await;
+        assert_eq!(header(&response, "access-control-allow-origin"), None);
+    }
+}
+
+#[test]
+fn a_malformed_origin_is_a_start_up_error_that_names_it() {
+    let config = okrs::config::Config {
+        cors_allowed_origins: vec!["https://app.example.com/".to_owned()],
+        jwt_secret: Some(okrs::config::Secret::new(crate::helpers::TEST_SECRET)),
+        ..okrs::config::Config::default()
+    };
+    let error = okrs::cors::layer(&config).unwrap_err().to_string();
+    assert!(error.contains("https://app.example.com/"), "{error}");
+}
+
+async fn sdl(app: &TestApp, encoding: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.get(app.url("/graphql/schema.graphql"));
+    if let Some(encoding) = encoding {
+        request = request.header("accept-encoding", encoding);
+    }
+    request.send().await.unwrap()
+}
+
+backend_test! {
+    async fn large_responses_are_compressed_as_the_client_accepts(app) {
+        let plain = sdl(&app, None).await;
+        assert_eq!(header(&plain, "content-encoding"), None);
+        let expected = plain.text().await.unwrap();
+        assert!(expected.len() > 10_000);
+
+        let gzip = sdl(&app, Some("gzip")).await;
+        assert_eq!(header(&gzip, "content-encoding"), Some("gzip"));
+        let bytes = gzip.bytes().await.unwrap();
+        assert!(bytes.len() * 3 < expected.len(), "{} of {}", bytes.len(), expected.len());
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
+        assert_eq!(text, expected);
+
+        let br = sdl(&app, Some("gzip, deflate, br")).await;
+        assert_eq!(header(&br, "content-encoding"), Some("br"));
+        let bytes = br.bytes().await.unwrap();
+        let mut text = String::new();
+        brotli::Decompressor::new(&bytes[..], 4096).read_to_string(&mut text).unwrap();
+        assert_eq!(text, expected);
+
+        // A small answer is sent as it is.
+        let small = app.client.post(app.url("/graphql"))
+            .header("accept-encoding", "gzip, br")
+            .json(&json!({ "query": "{ __typename }" }))
+            .send().await.unwrap();
+        assert_eq!(header(&small, "content-encoding"), None);
+        assert_eq!(small.text().await.unwrap(), r#"{"data":{"__typename":"Query"}}"#);
+
+        let off = app.with_config(|c| c.compression_min_bytes = 0).await;
+        assert_eq!(header(&sdl(&off, Some("gzip, br")).await, "content-encoding"), None);
+    }
+}
