@@ -63,6 +63,18 @@ pub enum SeedDemo {
     Never,
 }
 
+/// Who may query the schema itself (`__schema`, `__type`, the SDL at
+/// `/graphql/schema.graphql`); `__typename` always works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Introspection {
+    /// Everyone.
+    On,
+    /// Requests with a valid token of an active user (GraphiQL sends one).
+    SignedIn,
+    /// No one.
+    Off,
+}
+
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
@@ -275,6 +287,10 @@ pub struct Config {
         default_value = "America/New_York"
     )]
     pub overview_timezone: String,
+    /// Who may query the schema: `on` (everyone), `signed-in` (requests with a valid token
+    /// of an active user) or `off`; `__typename` always works.
+    #[arg(long, global = true, env = "INTROSPECTION", value_enum, default_value_t = Introspection::On)]
+    pub introspection: Introspection,
     /// Origins (`https://app.example.com`, comma-separated) whose browser pages may call the
     /// API; none by default. Development mode also allows every `http://localhost` and
     /// `http://127.0.0.1` origin.
@@ -405,6 +421,7 @@ impl Default for Config {
             mail_base_url: "http://127.0.0.1:8080".to_owned(),
             overview_schedule: "0 0 8 * * Mon".to_owned(),
             overview_timezone: "America/New_York".to_owned(),
+            introspection: Introspection::On,
             cors_allowed_origins: Vec::new(),
             cors_allowed_methods: vec!["GET".to_owned(), "POST".to_owned()],
             cors_allowed_headers: ["authorization", "content-type", "x-request-id"]

@@ -6,10 +6,12 @@
 //! [`completion`], so a repeated request neither parses nor measures it again. It is bounded: when it is full it starts
 //! over, and long documents are never kept.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
 
 use crate::graphql::completion::{self, Executable};
 use crate::graphql::input_shape;
@@ -104,6 +106,39 @@ pub fn operation<'d>(
     }
 }
 
+/// Whether the chosen operation asks for the schema itself: `__schema` or `__type` among
+/// its root fields, directly or through fragments (they exist on the root only).
+pub fn selects_introspection(document: &ExecutableDocument, name: Option<&str>) -> bool {
+    let Some(operation) = operation(document, name) else {
+        return false;
+    };
+    let mut pending: Vec<&SelectionSet> = vec![&operation.selection_set.node];
+    let mut expanded: HashSet<&str> = HashSet::new();
+    while let Some(set) = pending.pop() {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    if matches!(field.node.name.node.as_str(), "__schema" | "__type") {
+                        return true;
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    pending.push(&fragment.node.selection_set.node);
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if expanded.insert(name)
+                        && let Some(fragment) = document.fragments.get(name)
+                    {
+                        pending.push(&fragment.node.selection_set.node);
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +151,29 @@ mod tests {
             list_items: 100,
         },
     };
+
+    #[test]
+    fn introspection_is_found_at_the_root_and_through_fragments_only() {
+        let selects = |query: &str, name: Option<&str>| {
+            let document = async_graphql::parser::parse_query(query).unwrap();
+            selects_introspection(&document, name)
+        };
+        assert!(selects("{ __schema { types { name } } }", None));
+        assert!(selects(
+            "{ ...F } fragment F on Query { ... on Query { __type(name: \"X\") { name } } }",
+            None
+        ));
+        assert!(!selects("{ __typename me { __typename } }", None));
+        assert!(!selects(
+            "{ users(where: {search: \"__schema\"}) { totalCount } }",
+            None
+        ));
+        assert!(!selects(
+            "query A { __schema { __typename } } query B { me { id } }",
+            Some("B")
+        ));
+        assert!(!selects("{ ...F } fragment F on Query { ...F }", None));
+    }
 
     #[test]
     fn a_repeated_document_comes_from_the_cache() {

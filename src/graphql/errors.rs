@@ -20,6 +20,8 @@ pub mod code {
     pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
     /// The server failed; details are in the log.
     pub const INTERNAL: &str = "INTERNAL";
+    /// The schema may not be queried here (`INTROSPECTION=off`).
+    pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
 }
 
 /// Converts a domain result into a GraphQL result with a proper error code.

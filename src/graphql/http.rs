@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::auth::bearer_token;
+use crate::config::Introspection;
 use crate::graphql::completion::{self, Executable, Executed};
 use crate::graphql::context::Viewer;
 use crate::graphql::documents::{self, Prepared};
@@ -112,14 +113,62 @@ pub async fn get(
     execute(&state, &headers, media, params, document).await
 }
 
-/// `GET /graphql/schema.graphql`: the schema in SDL, exactly as `schema.graphql` holds it.
-pub async fn sdl() -> Response {
+/// `GET /graphql/schema.graphql`: the schema in SDL, exactly as `schema.graphql` holds it,
+/// to whoever `INTROSPECTION` lets query the schema (else 404 when it is off, 401 without a
+/// token it accepts).
+pub async fn sdl(State(state): State<AppState>, headers: HeaderMap) -> Response {
     static SDL: LazyLock<String> = LazyLock::new(schema::sdl);
+    let viewer = viewer(&state, &headers);
+    if !may_introspect(&state, &viewer).await {
+        let (status, message, code) = match state.config.introspection {
+            Introspection::Off => (
+                StatusCode::NOT_FOUND,
+                "Introspection is off on this server",
+                code::INTROSPECTION_DISABLED,
+            ),
+            _ => (
+                StatusCode::UNAUTHORIZED,
+                "The schema is shown to signed-in users: send a bearer token",
+                code::UNAUTHENTICATED,
+            ),
+        };
+        return error_response(status, MediaType::Json, message, code);
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         SDL.as_str(),
     )
         .into_response()
+}
+
+/// Whether this request may query the schema (`INTROSPECTION`); in `signed-in` mode this
+/// looks the user up (the viewer keeps it for the resolvers).
+async fn may_introspect(state: &AppState, viewer: &Viewer) -> bool {
+    match state.config.introspection {
+        Introspection::On => true,
+        Introspection::Off => false,
+        Introspection::SignedIn => viewer.user(&state.db).await.is_ok(),
+    }
+}
+
+/// The error of an operation that asks for the schema where `INTROSPECTION` does not let it.
+fn introspection_refused(mode: Introspection) -> async_graphql::Response {
+    let (message, code) = match mode {
+        Introspection::Off => (
+            "Introspection is off on this server",
+            code::INTROSPECTION_DISABLED,
+        ),
+        _ => (
+            "The schema is shown to signed-in users: send a valid bearer token",
+            code::UNAUTHENTICATED,
+        ),
+    };
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 /// Why a request was refused before execution: the message and its `extensions.code`.
@@ -185,6 +234,12 @@ pub async fn run(
     document: Option<Arc<Executable>>,
 ) -> async_graphql::Response {
     let viewer = viewer(state, headers);
+    let introspective = document.as_deref().is_some_and(|document| {
+        documents::selects_introspection(&document.document, params.operation_name.as_deref())
+    });
+    if introspective && !may_introspect(state, &viewer).await {
+        return introspection_refused(state.config.introspection);
+    }
     // A mutation is all-or-nothing: a budget that ran out after its writes committed would
     // leave the client unsure whether to retry. Its statements are still counted, and the
     // payload's reads are bounded by the document's depth and complexity limits.

@@ -3,11 +3,12 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{SecondsFormat, Utc};
 
-/// An instant in UTC, written in RFC 3339 with a `Z` suffix, e.g. `2026-11-23T14:05:00.123456Z`.
-/// Input accepts any RFC 3339 offset and converts it to UTC.
+/// A UTC instant, served as the `DateTime` scalar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DateTime(pub chrono::DateTime<Utc>);
 
+/// An instant in UTC, written in RFC 3339 with a `Z` suffix, e.g. `2026-11-23T14:05:00.123456Z`.
+/// Input accepts any RFC 3339 offset and converts it to UTC.
 #[Scalar(
     name = "DateTime",
     specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339"

@@ -15,7 +15,13 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 /// The schema's types without data: enough to export the SDL.
 pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .override_input_type_description::<rust_decimal::Decimal>(DECIMAL)
 }
+
+/// The description of the `Decimal` scalar (rust_decimal's, which carries none).
+const DECIMAL: &str = "An exact decimal number, written as a string (`\"0.75\"`) so that no digit \
+     is lost; a JSON number is accepted as input but read as a double first. Scores are from \
+     0 to 1 with at most nine decimal places.";
 
 /// The schema with its data and the complexity limit (depth and aliases are checked by
 /// [`crate::graphql::limits`] before a request reaches the schema).
@@ -37,7 +43,10 @@ pub fn configured(
 
 /// The SDL as `schema.graphql` holds it: fields and enum values sorted, descriptions kept.
 pub fn sdl() -> String {
-    builder()
-        .finish()
-        .sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
+    builder().finish().sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_enum_items()
+            .include_specified_by(),
+    )
 }

@@ -125,3 +125,50 @@ backend_test! {
         assert_eq!(header(&sdl(&off, Some("gzip, br")).await, "content-encoding"), None);
     }
 }
+
+const INTROSPECT: &str = "{ __schema { queryType { name } } }";
+
+backend_test! {
+    async fn introspection_can_be_limited_to_signed_in_users_or_turned_off(app) {
+        let user = f::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        let inactive = f::user(&app.db).await;
+        f::set_active(&app.db, &inactive, false).await;
+        // On (the default): anyone.
+        let (_, body) = app.graphql(INTROSPECT, json!({}), None).await;
+        assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
+
+        let signed_in = app.with_config(|c| c.introspection = okrs::config::Introspection::SignedIn).await;
+        for refused in [None, Some(signed_in.token_for(&inactive.id)), Some("not-a-token".to_owned())] {
+            let (_, body) = signed_in.graphql(INTROSPECT, json!({}), refused.as_deref()).await;
+            assert!(body.get("data").is_none(), "{body}");
+            assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+            let response = sdl_with(&signed_in, refused.as_deref()).await;
+            assert_eq!(response.status(), 401);
+        }
+        let (_, body) = signed_in.graphql(INTROSPECT, json!({}), Some(&token)).await;
+        assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
+        assert_eq!(sdl_with(&signed_in, Some(&token)).await.status(), 200);
+        let (_, body) = signed_in.graphql("{ __typename }", json!({}), None).await;
+        assert_eq!(body["data"]["__typename"], "Query", "__typename always works");
+
+        let off = app.with_config(|c| c.introspection = okrs::config::Introspection::Off).await;
+        let (_, body) = off.graphql("{ __type(name: \"User\") { name } }", json!({}), Some(&token)).await;
+        assert!(body.get("data").is_none(), "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTROSPECTION_DISABLED", "{body}");
+        let response = sdl_with(&off, Some(&token)).await;
+        assert_eq!(response.status(), 404);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTROSPECTION_DISABLED");
+        let (_, body) = off.graphql("{ me { id } }", json!({}), Some(&token)).await;
+        assert_eq!(body["data"]["me"]["id"], user.id, "queries still run");
+    }
+}
+
+async fn sdl_with(app: &TestApp, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.get(app.url("/graphql/schema.graphql"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
