@@ -17,8 +17,7 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove}
 use tower_http::cors::CorsLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
+use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenKeys;
 use crate::config::{Config, SeedDemo};
@@ -184,8 +183,9 @@ pub fn router(state: AppState, cors: Option<CorsLayer>) -> anyhow::Result<Router
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(request_span)
-                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                        .on_response(()),
                 )
+                .layer(axum::middleware::from_fn(crate::access_log::log))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .option_layer(cors)
                 .layer(compression)

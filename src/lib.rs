@@ -10,6 +10,7 @@
 //! `migration` crate stands alone.
 //! [`app`] wires configuration, database and HTTP together.
 
+pub mod access_log;
 pub mod app;
 pub mod auth;
 pub mod catalog;

@@ -106,6 +106,20 @@ pub fn operation<'d>(
     }
 }
 
+/// The chosen operation's name: the one asked for, or the document's only operation's.
+pub fn operation_name<'d>(
+    document: &'d ExecutableDocument,
+    name: Option<&'d str>,
+) -> Option<&'d str> {
+    match (&document.operations, name) {
+        (_, Some(name)) => Some(name),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.as_str())
+        }
+        _ => None,
+    }
+}
+
 /// Whether the chosen operation asks for the schema itself: `__schema` or `__type` among
 /// its root fields, directly or through fragments (they exist on the root only).
 pub fn selects_introspection(document: &ExecutableDocument, name: Option<&str>) -> bool {

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::access_log;
 use crate::auth::bearer_token;
 use crate::config::Introspection;
 use crate::graphql::completion::{self, Executable, Executed};
@@ -205,7 +206,40 @@ async fn execute(
     params: Params,
     document: Option<Arc<Executable>>,
 ) -> Response {
-    let response = run(state, headers, params, document).await;
+    let operation = document.as_deref().and_then(|executable| {
+        documents::operation(&executable.document, params.operation_name.as_deref())
+    });
+    let name = document
+        .as_deref()
+        .map_or(params.operation_name.as_deref(), |executable| {
+            documents::operation_name(&executable.document, params.operation_name.as_deref())
+        });
+    let mut logged = access_log::Operation {
+        name: name.map(str::to_owned),
+        kind: operation.map_or("", |operation| match operation.ty {
+            OperationType::Query => "query",
+            OperationType::Mutation => "mutation",
+            OperationType::Subscription => "subscription",
+        }),
+        ..access_log::Operation::default()
+    };
+    let (response, statements) = run_counted(state, headers, params, document).await;
+    logged.sql_statements = statements;
+    for error in &response.errors {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .map(|code| match code {
+                async_graphql::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            });
+        if let Some(code) = code
+            && !logged.error_codes.contains(&code)
+        {
+            logged.error_codes.push(code);
+        }
+    }
     let status = if media == MediaType::GraphqlResponseJson && is_request_error(&response) {
         StatusCode::BAD_REQUEST
     } else {
@@ -221,7 +255,10 @@ async fn execute(
         br#"{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL"}}]}"#
             .to_vec()
     });
-    (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+    let mut response =
+        (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+    response.extensions_mut().insert(logged);
+    response
 }
 
 /// Runs a request [`prepare`]d from `params` as the caller `headers` authenticate: executes
@@ -233,12 +270,22 @@ pub async fn run(
     params: Params,
     document: Option<Arc<Executable>>,
 ) -> async_graphql::Response {
+    run_counted(state, headers, params, document).await.0
+}
+
+/// [`run`], with the number of SQL statements the request ran.
+async fn run_counted(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: Params,
+    document: Option<Arc<Executable>>,
+) -> (async_graphql::Response, usize) {
     let viewer = viewer(state, headers);
     let introspective = document.as_deref().is_some_and(|document| {
         documents::selects_introspection(&document.document, params.operation_name.as_deref())
     });
     if introspective && !may_introspect(state, &viewer).await {
-        return introspection_refused(state.config.introspection);
+        return (introspection_refused(state.config.introspection), 0);
     }
     // A mutation is all-or-nothing: a budget that ran out after its writes committed would
     // leave the client unsure whether to retry. Its statements are still counted, and the
@@ -297,7 +344,7 @@ pub async fn run(
             .extensions
             .insert("sqlStatements".to_owned(), count);
     }
-    response
+    (response, counter.count())
 }
 
 fn viewer(state: &AppState, headers: &HeaderMap) -> Viewer {

@@ -116,9 +116,9 @@ fn migrate_creates_the_tables_in_a_new_sqlite_file() {
     assert!(!output.status.success());
 }
 
-#[test]
-fn sigterm_stops_the_server_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
+/// A server on a new SQLite file, logging JSON: the process (killed when dropped), its log
+/// lines as they come, and the address it listens on.
+fn start_server(dir: &tempfile::TempDir) -> (KillOnDrop, impl Iterator<Item = String>, String) {
     let url = format!("sqlite://{}/s.db?mode=rwc", dir.path().display());
     let mut child = Command::new(BIN)
         .env_clear()
@@ -129,30 +129,38 @@ fn sigterm_stops_the_server_cleanly() {
             ("LOG_FORMAT", "json"),
             ("SEED_DEMO", "never"),
         ])
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut lines = stderr.lines();
+    let mut lines = BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok);
     let addr = lines
         .by_ref()
-        .map_while(Result::ok)
         .filter_map(|line| serde_json::from_str::<Value>(&line).ok())
         .find_map(|log| {
             (log["fields"]["message"] == "listening")
                 .then(|| log["fields"]["addr"].as_str().unwrap().to_owned())
         })
         .expect("the server logs its address");
+    (KillOnDrop(child), lines, addr)
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, lines, addr) = start_server(&dir);
     let health = std::net::TcpStream::connect(&addr);
     assert!(health.is_ok(), "the server accepts connections at {addr}");
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.0.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = server.0.wait().unwrap();
     assert!(status.success(), "exit status {status:?}");
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let rest: Vec<String> = lines.collect();
     assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
 }
 
@@ -190,4 +198,58 @@ fn overview_dry_run_prints_each_message_without_sending() {
     assert!(printed.contains("https://okrs.example.com/grace.hopper"));
     let refused = okrs(&["overview"], &[("DATABASE_URL", &url)]);
     assert!(!refused.status.success());
+}
+
+/// Sends one GraphQL POST over a plain connection and reads the whole answer.
+fn post_graphql(addr: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn every_request_gets_one_structured_access_log_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, lines, addr) = start_server(&dir);
+    let lines = lines.filter_map(|line| serde_json::from_str::<Value>(&line).ok());
+    let answer = post_graphql(&addr, r#"{"query":"query Names { __typename }"}"#);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let answer = post_graphql(
+        &addr,
+        r#"{"query":"mutation Who { createGroup(input: {name: \"x\"}) { group { id } } }"}"#,
+    );
+    assert!(answer.contains("UNAUTHENTICATED"), "{answer}");
+    let mut access = lines.filter(|log| log["target"] == "okrs::access");
+    let first = access.next().expect("an access line");
+    let fields = &first["fields"];
+    assert_eq!(fields["method"], "POST");
+    assert_eq!(fields["path"], "/graphql");
+    assert_eq!(fields["status"], 200);
+    assert!(fields["duration_ms"].is_number(), "{first}");
+    assert_eq!(fields["operation_name"], "Names");
+    assert_eq!(fields["operation_type"], "query");
+    assert_eq!(fields["sql_statements"], 0);
+    assert!(fields["error_codes"].is_null(), "{first}");
+    assert_eq!(fields["request_id"].as_str().unwrap().len(), 36, "{first}");
+    let second = access.next().expect("a second access line");
+    assert_eq!(second["fields"]["operation_type"], "mutation");
+    assert_eq!(second["fields"]["error_codes"], "UNAUTHENTICATED");
+}
+
+/// A child process killed when dropped.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
