@@ -287,6 +287,10 @@ pub struct Config {
         default_value = "America/New_York"
     )]
     pub overview_timezone: String,
+    /// Most operations in one batched request (a JSON array of operations); `0` turns
+    /// batching off.
+    #[arg(long, global = true, env = "BATCH_LIMIT", default_value_t = 10)]
+    pub batch_limit: usize,
     /// Who may query the schema: `on` (everyone), `signed-in` (requests with a valid token
     /// of an active user) or `off`; `__typename` always works.
     #[arg(long, global = true, env = "INTROSPECTION", value_enum, default_value_t = Introspection::On)]
@@ -421,6 +425,7 @@ impl Default for Config {
             mail_base_url: "http://127.0.0.1:8080".to_owned(),
             overview_schedule: "0 0 8 * * Mon".to_owned(),
             overview_timezone: "America/New_York".to_owned(),
+            batch_limit: 10,
             introspection: Introspection::On,
             cors_allowed_origins: Vec::new(),
             cors_allowed_methods: vec!["GET".to_owned(), "POST".to_owned()],

@@ -71,7 +71,14 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             "POST bodies must be JSON: send Content-Type: application/json",
         );
     }
-    let params = match params_from_json(&body) {
+    let value = match parse_body(&body) {
+        Ok(value) => value,
+        Err(message) => return request_error(StatusCode::BAD_REQUEST, media, &message),
+    };
+    if let Value::Array(operations) = value {
+        return batch(&state, &headers, media, operations).await;
+    }
+    let params = match params_from_value(value) {
         Ok(params) => params,
         Err(message) => return request_error(StatusCode::BAD_REQUEST, media, &message),
     };
@@ -79,6 +86,63 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         Ok(document) => execute(&state, &headers, media, params, document).await,
         Err(refusal) => refused(media, refusal),
     }
+}
+
+/// A batch: a JSON array of operations, as Apollo's `BatchHttpLink` sends. Each runs as a
+/// request of its own, one after another, with its own limits and statement budget; the
+/// answer is the array of their results in order (an operation refused before running
+/// gets `{"errors": […]}` in its place). An empty batch, or one of more than `BATCH_LIMIT`
+/// operations, is refused whole.
+async fn batch(
+    state: &AppState,
+    headers: &HeaderMap,
+    media: MediaType,
+    operations: Vec<Value>,
+) -> Response {
+    let limit = state.config.batch_limit;
+    if operations.is_empty() || operations.len() > limit {
+        let message = if limit == 0 {
+            "Batching is off on this server (BATCH_LIMIT is 0)".to_owned()
+        } else if operations.is_empty() {
+            "A batch needs at least one operation".to_owned()
+        } else {
+            format!("A batch may hold at most {limit} operations (BATCH_LIMIT is {limit})")
+        };
+        return request_error(StatusCode::BAD_REQUEST, media, &message);
+    }
+    let mut results: Vec<Vec<u8>> = Vec::with_capacity(operations.len());
+    let mut logged = access_log::Operation {
+        kind: "batch",
+        ..access_log::Operation::default()
+    };
+    for operation in operations {
+        let prepared = params_from_value(operation)
+            .map_err(|message| (message, code::BAD_USER_INPUT))
+            .and_then(|params| prepare(state, &params).map(|document| (params, document)));
+        let body = match prepared {
+            Ok((params, document)) => {
+                let (body, _, operation) = execute_json(state, headers, params, document).await;
+                logged.sql_statements += operation.sql_statements;
+                for code in operation.error_codes {
+                    if !logged.error_codes.contains(&code) {
+                        logged.error_codes.push(code);
+                    }
+                }
+                body
+            }
+            Err((message, code)) => error_body(&message, code),
+        };
+        results.push(body);
+    }
+    let body = [b"[".to_vec(), results.join(&b","[..]), b"]".to_vec()].concat();
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body,
+    )
+        .into_response();
+    response.extensions_mut().insert(logged);
+    response
 }
 
 /// `GET /graphql?query=…`: queries only.
@@ -206,6 +270,26 @@ async fn execute(
     params: Params,
     document: Option<Arc<Executable>>,
 ) -> Response {
+    let (body, request_error, logged) = execute_json(state, headers, params, document).await;
+    let status = if media == MediaType::GraphqlResponseJson && request_error {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut response =
+        (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+    response.extensions_mut().insert(logged);
+    response
+}
+
+/// Runs one operation: its response body (JSON), whether it never ran (a request error),
+/// and what the access log reports of it.
+async fn execute_json(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: Params,
+    document: Option<Arc<Executable>>,
+) -> (Vec<u8>, bool, access_log::Operation) {
     let operation = document.as_deref().and_then(|executable| {
         documents::operation(&executable.document, params.operation_name.as_deref())
     });
@@ -240,25 +324,16 @@ async fn execute(
             logged.error_codes.push(code);
         }
     }
-    let status = if media == MediaType::GraphqlResponseJson && is_request_error(&response) {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    // A request that never ran has no `data` entry at all (GraphQL-over-HTTP, both media types).
-    let body = if is_request_error(&response) {
+    let request_error = is_request_error(&response);
+    // A request that never ran has no `data` entry at all (GraphQL-over-HTTP, both media
+    // types). Serialized straight from the response, so its fields keep their order.
+    let body = if request_error {
         serde_json::to_vec(&json!({ "errors": response.errors }))
     } else {
         serde_json::to_vec(&response)
     };
-    let body = body.unwrap_or_else(|_| {
-        br#"{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL"}}]}"#
-            .to_vec()
-    });
-    let mut response =
-        (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
-    response.extensions_mut().insert(logged);
-    response
+    let body = body.unwrap_or_else(|_| error_body("Internal server error", code::INTERNAL));
+    (body, request_error, logged)
 }
 
 /// Runs a request [`prepare`]d from `params` as the caller `headers` authenticate: executes
@@ -437,16 +512,21 @@ fn has_json_content_type(headers: &HeaderMap) -> bool {
         || essence.eq_ignore_ascii_case("application/graphql-response+json")
 }
 
-fn params_from_json(body: &[u8]) -> Result<Params, String> {
-    let value: Value = serde_json::from_slice(body).map_err(|err| {
+fn parse_body(body: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|err| {
         if err.to_string().starts_with("recursion limit exceeded") {
             "The body's JSON is nested more than 128 levels deep".to_owned()
         } else {
             "The body is not valid JSON".to_owned()
         }
-    })?;
+    })
+}
+
+fn params_from_value(value: Value) -> Result<Params, String> {
     let Value::Object(mut object) = value else {
-        return Err("The body must be a JSON object".to_owned());
+        return Err(
+            "The body must be a JSON object (or, for a batch, an array of them)".to_owned(),
+        );
     };
     let query = match object.remove("query") {
         Some(Value::String(query)) => query,
@@ -524,13 +604,19 @@ fn request_error(status: StatusCode, media: MediaType, message: &str) -> Respons
 
 /// A response with one error and no `data`.
 fn error_response(status: StatusCode, media: MediaType, message: &str, code: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (
         status,
         [(header::CONTENT_TYPE, media.content_type())],
-        body.to_string(),
+        error_body(message, code),
     )
         .into_response()
+}
+
+/// `{"errors": [{message, extensions: {code}}]}`, as JSON text.
+fn error_body(message: &str, code: &str) -> Vec<u8> {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
+        .to_string()
+        .into_bytes()
 }
 
 #[cfg(test)]
@@ -565,10 +651,11 @@ mod tests {
 
     #[test]
     fn json_bodies_must_have_a_string_query() {
-        assert!(params_from_json(br#"{"query": 1}"#).is_err());
-        assert!(params_from_json(br#"{"variables": {}}"#).is_err());
-        assert!(params_from_json(br#"[]"#).is_err());
-        assert!(params_from_json(br#"{"query": "{a}", "variables": null}"#).is_ok());
+        let params = |body: &[u8]| parse_body(body).and_then(params_from_value);
+        assert!(params(br#"{"query": 1}"#).is_err());
+        assert!(params(br#"{"variables": {}}"#).is_err());
+        assert!(params(br#"[]"#).is_err());
+        assert!(params(br#"{"query": "{a}", "variables": null}"#).is_ok());
     }
 
     #[test]

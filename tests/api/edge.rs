@@ -172,3 +172,59 @@ async fn sdl_with(app: &TestApp, token: Option<&str>) -> reqwest::Response {
     }
     request.send().await.unwrap()
 }
+
+async fn post_batch(
+    app: &TestApp,
+    token: &str,
+    batch: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(token)
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+backend_test! {
+    async fn a_batch_runs_each_operation_on_its_own_and_answers_in_order(app) {
+        let user = f::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        let (status, body) = post_batch(&app, &token, json!([
+            { "query": "query Me { me { id } }" },
+            { "query": "query U($id: ID!) { user(id: $id) { id } }", "variables": { "id": user.id } },
+            { "query": "mutation { createGroup(input: {name: \"x\"}) { group { id } userErrors { code } } }" },
+            { "variables": {} },
+            { "query": "{ nope }" },
+        ])).await;
+        assert_eq!(status, 200, "{body}");
+        let results = body.as_array().unwrap();
+        assert_eq!(results.len(), 5);
+        assert_eq!(results[0]["data"]["me"]["id"], user.id);
+        assert_eq!(results[1]["data"]["user"]["id"], user.id);
+        assert_eq!(results[2]["data"]["createGroup"]["userErrors"][0]["code"], "FORBIDDEN", "{body}");
+        assert_eq!(results[3]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert!(results[3].get("data").is_none());
+        assert_eq!(results[4]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        // Each operation is held to the limits on its own: one too deep is refused, the
+        // other still runs.
+        let deep = format!("{{ {}__typename{} }}", "me { groups { nodes { okrs { nodes { objectives { nodes { ".repeat(3), " } } } } } } }".repeat(3));
+        let (_, body) = post_batch(&app, &token, json!([{ "query": deep }, { "query": "{ __typename }" }])).await;
+        assert!(body[0].get("data").is_none() && body[0]["errors"][0]["extensions"]["code"].is_string(), "{body}");
+        assert_eq!(body[1]["data"]["__typename"], "Query");
+        // Too many, none, or batching off: refused whole.
+        let limit = app.config.batch_limit;
+        let (status, body) = post_batch(&app, &token, json!(vec![json!({ "query": "{ __typename }" }); limit + 1])).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("BATCH_LIMIT"), "{body}");
+        let (status, _) = post_batch(&app, &token, json!([])).await;
+        assert_eq!(status, 400);
+        let off = app.with_config(|c| c.batch_limit = 0).await;
+        let (status, body) = post_batch(&off, &token, json!([{ "query": "{ __typename }" }])).await;
+        assert_eq!(status, 400);
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("off"), "{body}");
+    }
+}
