@@ -25,6 +25,7 @@ use crate::domain::users;
 use crate::fixtures::demo;
 use crate::graphql::documents::DocumentCache;
 use crate::graphql::limits::DocumentLimits;
+use crate::graphql::persisted::PersistedQueries;
 use crate::overview::job::{OverviewJob, Schedule};
 use crate::overview::mailer::Mailer;
 use crate::serve::{self, ServeOptions};
@@ -84,6 +85,7 @@ impl Application {
                 depth: config.query_depth_limit,
                 shape: config.shape_limits(),
             })),
+            persisted: Arc::new(PersistedQueries::new(config.persisted_query_cache_size)),
             config: config.clone(),
         };
         Ok(Self {

@@ -291,6 +291,16 @@ pub struct Config {
     /// batching off.
     #[arg(long, global = true, env = "BATCH_LIMIT", default_value_t = 10)]
     pub batch_limit: usize,
+    /// Most documents kept for automatic persisted queries (Apollo's protocol: a request may
+    /// send the SHA-256 hash of a document registered earlier instead of the document);
+    /// `0` turns them off.
+    #[arg(
+        long,
+        global = true,
+        env = "PERSISTED_QUERY_CACHE_SIZE",
+        default_value_t = 1_000
+    )]
+    pub persisted_query_cache_size: usize,
     /// Who may query the schema: `on` (everyone), `signed-in` (requests with a valid token
     /// of an active user) or `off`; `__typename` always works.
     #[arg(long, global = true, env = "INTROSPECTION", value_enum, default_value_t = Introspection::On)]
@@ -426,6 +436,7 @@ impl Default for Config {
             overview_schedule: "0 0 8 * * Mon".to_owned(),
             overview_timezone: "America/New_York".to_owned(),
             batch_limit: 10,
+            persisted_query_cache_size: 1_000,
             introspection: Introspection::On,
             cors_allowed_origins: Vec::new(),
             cors_allowed_methods: vec!["GET".to_owned(), "POST".to_owned()],

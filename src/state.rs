@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::TokenKeys;
 use crate::config::Config;
 use crate::graphql::documents::DocumentCache;
+use crate::graphql::persisted::PersistedQueries;
 use crate::graphql::schema::AppSchema;
 
 /// Shared, cheaply cloned application state.
@@ -26,6 +27,8 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     /// Parsed, limit-checked GraphQL documents by text.
     pub documents: Arc<DocumentCache>,
+    /// Documents registered by automatic persisted queries, by hash.
+    pub persisted: Arc<PersistedQueries>,
     /// Development mode only: a token for the demo admin, pre-filled in GraphiQL.
     pub dev_token: Option<Arc<str>>,
 }

@@ -22,6 +22,10 @@ pub mod code {
     pub const INTERNAL: &str = "INTERNAL";
     /// The schema may not be queried here (`INTROSPECTION=off`).
     pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
+    /// A persisted query's hash is not registered: send it again with the document.
+    pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
+    /// Persisted queries are off (`PERSISTED_QUERY_CACHE_SIZE=0`): send the document.
+    pub const PERSISTED_QUERY_NOT_SUPPORTED: &str = "PERSISTED_QUERY_NOT_SUPPORTED";
 }
 
 /// Converts a domain result into a GraphQL result with a proper error code.

@@ -25,6 +25,7 @@ use crate::graphql::documents::{self, Prepared};
 use crate::graphql::errors::code;
 use crate::graphql::input_shape;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::persisted::{PersistedQuery, Unresolved};
 use crate::graphql::scheduler::{self, Scheduler};
 use crate::graphql::schema;
 use crate::query::statements::StatementCounter;
@@ -57,6 +58,9 @@ pub struct Params {
     pub variables: Map<String, Value>,
     /// The operation to run, when the document has several.
     pub operation_name: Option<String>,
+    /// `extensions.persistedQuery`: the document is (or is to be registered as) the one
+    /// with this hash; `query` is empty when the client sent only the hash.
+    pub persisted: Option<PersistedQuery>,
 }
 
 /// `POST /graphql` with a JSON body.
@@ -78,11 +82,11 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     if let Value::Array(operations) = value {
         return batch(&state, &headers, media, operations).await;
     }
-    let params = match params_from_value(value) {
+    let mut params = match params_from_value(value) {
         Ok(params) => params,
         Err(message) => return request_error(StatusCode::BAD_REQUEST, media, &message),
     };
-    match prepare(&state, &params) {
+    match prepare(&state, &mut params) {
         Ok(document) => execute(&state, &headers, media, params, document).await,
         Err(refusal) => refused(media, refusal),
     }
@@ -118,7 +122,7 @@ async fn batch(
     for operation in operations {
         let prepared = params_from_value(operation)
             .map_err(|message| (message, code::BAD_USER_INPUT))
-            .and_then(|params| prepare(state, &params).map(|document| (params, document)));
+            .and_then(|mut params| prepare(state, &mut params).map(|document| (params, document)));
         let body = match prepared {
             Ok((params, document)) => {
                 let (body, _, operation) = execute_json(state, headers, params, document).await;
@@ -154,11 +158,11 @@ pub async fn get(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let params = match params_from_query_string(raw.as_deref().unwrap_or_default()) {
+    let mut params = match params_from_query_string(raw.as_deref().unwrap_or_default()) {
         Ok(params) => params,
         Err(message) => return request_error(StatusCode::BAD_REQUEST, media, &message),
     };
-    let document = match prepare(&state, &params) {
+    let document = match prepare(&state, &mut params) {
         Ok(document) => document,
         Err(refusal) => return refused(media, refusal),
     };
@@ -240,8 +244,24 @@ fn introspection_refused(mode: Introspection) -> async_graphql::Response {
 pub type Refusal = (String, &'static str);
 
 /// The request's document, parsed and checked against the limits, and its variables checked
-/// too; `None` for a document that does not parse (execution reports the syntax error).
-pub fn prepare(state: &AppState, params: &Params) -> Result<Option<Arc<Executable>>, Refusal> {
+/// too; `None` for a document that does not parse (execution reports the syntax error). A
+/// persisted query's document is looked up (or registered) first and put in `params`.
+pub fn prepare(state: &AppState, params: &mut Params) -> Result<Option<Arc<Executable>>, Refusal> {
+    if let Some(persisted) = &params.persisted {
+        let sent = (!params.query.is_empty()).then_some(params.query.as_str());
+        match state.persisted.resolve(persisted, sent) {
+            Ok(query) if sent.is_none() => params.query = query.as_ref().to_owned(),
+            Ok(_) => {}
+            Err(unresolved) => {
+                let code = match unresolved {
+                    Unresolved::NotFound => code::PERSISTED_QUERY_NOT_FOUND,
+                    Unresolved::NotSupported => code::PERSISTED_QUERY_NOT_SUPPORTED,
+                    Unresolved::HashMismatch => code::BAD_USER_INPUT,
+                };
+                return Err((unresolved.message().to_owned(), code));
+            }
+        }
+    }
     let shape = state.config.shape_limits();
     if let Err(refusal) = input_shape::check_variables(params.variables.values(), shape) {
         return Err((refusal.to_string(), code::BAD_USER_INPUT));
@@ -528,8 +548,14 @@ fn params_from_value(value: Value) -> Result<Params, String> {
             "The body must be a JSON object (or, for a batch, an array of them)".to_owned(),
         );
     };
+    let persisted = match object.get("extensions") {
+        None | Some(Value::Null) => None,
+        Some(extensions @ Value::Object(_)) => PersistedQuery::from_extensions(extensions)?,
+        Some(_) => return Err("`extensions` must be an object".to_owned()),
+    };
     let query = match object.remove("query") {
         Some(Value::String(query)) => query,
+        Some(Value::Null) | None if persisted.is_some() => String::new(),
         Some(_) => return Err("`query` must be a string".to_owned()),
         None => return Err("`query` is required".to_owned()),
     };
@@ -543,14 +569,11 @@ fn params_from_value(value: Value) -> Result<Params, String> {
         Some(Value::String(name)) => Some(name),
         Some(_) => return Err("`operationName` must be a string".to_owned()),
     };
-    match object.remove("extensions") {
-        None | Some(Value::Null | Value::Object(_)) => {}
-        Some(_) => return Err("`extensions` must be an object".to_owned()),
-    }
     Ok(Params {
         query,
         variables,
         operation_name,
+        persisted,
     })
 }
 
@@ -573,16 +596,16 @@ fn params_from_query_string(raw: &str) -> Result<Params, String> {
             "operationName" if !value.is_empty() => {
                 params.operation_name = Some(value.into_owned());
             }
-            "extensions"
-                if !value.is_empty()
-                    && !matches!(serde_json::from_str::<Value>(&value), Ok(Value::Object(_))) =>
-            {
-                return Err("`extensions` must be a JSON object".to_owned());
-            }
+            "extensions" if !value.is_empty() => match serde_json::from_str::<Value>(&value) {
+                Ok(extensions @ Value::Object(_)) => {
+                    params.persisted = PersistedQuery::from_extensions(&extensions)?;
+                }
+                _ => return Err("`extensions` must be a JSON object".to_owned()),
+            },
             _ => {}
         }
     }
-    if has_query {
+    if has_query || params.persisted.is_some() {
         Ok(params)
     } else {
         Err("`query` is required".to_owned())

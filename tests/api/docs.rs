@@ -70,7 +70,7 @@ backend_test! {
         let readme = documented("README.md");
         let examples = readme_examples();
         let names: Vec<&str> = examples.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(names, ["Me", "LowScores", "OkrPage", "CreateObjective", "CheckIn"], "every example is named");
+        assert_eq!(names, ["Me", "LowScores", "OkrPage", "CreateObjective", "CheckIn", "NodeLookup"], "every example is named");
         for (name, query) in &examples {
             let variables = match query.split_once("Variables: ") {
                 Some((_, rest)) => serde_json::from_str(&rest[..=rest.find('}').unwrap()]).unwrap(),
@@ -91,6 +91,7 @@ backend_test! {
                     assert_eq!(body["data"]["createObjective"]["userErrors"], stated);
                 }
                 "CheckIn" => assert_eq!(body["data"]["checkInKeyResult"]["userErrors"], serde_json::json!([])),
+                "NodeLookup" => assert_eq!(body["data"]["node"]["id"], "1", "{body}"),
                 _ => assert!(body["data"].is_object(), "{name}: {body}"),
             }
         }

@@ -6,7 +6,7 @@ use std::io::Read;
 use serde_json::json;
 
 use crate::factories as f;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, error_code};
 
 const APP: &str = "https://app.example.com";
 
@@ -173,7 +173,8 @@ async fn sdl_with(app: &TestApp, token: Option<&str>) -> reqwest::Response {
     request.send().await.unwrap()
 }
 
-async fn post_batch(
+/// POSTs a JSON body (one operation or a batch) to `/graphql` as `token`.
+async fn post_json(
     app: &TestApp,
     token: &str,
     batch: serde_json::Value,
@@ -193,7 +194,7 @@ backend_test! {
     async fn a_batch_runs_each_operation_on_its_own_and_answers_in_order(app) {
         let user = f::user(&app.db).await;
         let token = app.token_for(&user.id);
-        let (status, body) = post_batch(&app, &token, json!([
+        let (status, body) = post_json(&app, &token, json!([
             { "query": "query Me { me { id } }" },
             { "query": "query U($id: ID!) { user(id: $id) { id } }", "variables": { "id": user.id } },
             { "query": "mutation { createGroup(input: {name: \"x\"}) { group { id } userErrors { code } } }" },
@@ -212,19 +213,102 @@ backend_test! {
         // Each operation is held to the limits on its own: one too deep is refused, the
         // other still runs.
         let deep = format!("{{ {}__typename{} }}", "me { groups { nodes { okrs { nodes { objectives { nodes { ".repeat(3), " } } } } } } }".repeat(3));
-        let (_, body) = post_batch(&app, &token, json!([{ "query": deep }, { "query": "{ __typename }" }])).await;
+        let (_, body) = post_json(&app, &token, json!([{ "query": deep }, { "query": "{ __typename }" }])).await;
         assert!(body[0].get("data").is_none() && body[0]["errors"][0]["extensions"]["code"].is_string(), "{body}");
         assert_eq!(body[1]["data"]["__typename"], "Query");
         // Too many, none, or batching off: refused whole.
         let limit = app.config.batch_limit;
-        let (status, body) = post_batch(&app, &token, json!(vec![json!({ "query": "{ __typename }" }); limit + 1])).await;
+        let (status, body) = post_json(&app, &token, json!(vec![json!({ "query": "{ __typename }" }); limit + 1])).await;
         assert_eq!(status, 400, "{body}");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("BATCH_LIMIT"), "{body}");
-        let (status, _) = post_batch(&app, &token, json!([])).await;
+        let (status, _) = post_json(&app, &token, json!([])).await;
         assert_eq!(status, 400);
         let off = app.with_config(|c| c.batch_limit = 0).await;
-        let (status, body) = post_batch(&off, &token, json!([{ "query": "{ __typename }" }])).await;
+        let (status, body) = post_json(&off, &token, json!([{ "query": "{ __typename }" }])).await;
         assert_eq!(status, 400);
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("off"), "{body}");
+    }
+}
+
+/// The SHA-256 hash of `text` in hexadecimal, as Apollo's persisted-query link computes it.
+fn sha256(text: &str) -> String {
+    okrs::graphql::persisted::sha256_hex(text)
+}
+
+backend_test! {
+    async fn a_persisted_query_is_registered_once_then_run_by_its_hash(app) {
+        let user = f::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        let query = "query Me { me { id } }";
+        let hash = sha256(query);
+        let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+        // The hash alone, before registration: not found (Apollo's link then sends both).
+        let (status, body) = post_json(&app, &token, json!({ "extensions": extensions })).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND");
+        assert!(body.get("data").is_none(), "{body}");
+        // The hash with the document registers it, and runs it.
+        let (_, body) = post_json(&app, &token, json!({ "query": query, "extensions": extensions })).await;
+        assert_eq!(body["data"]["me"]["id"], user.id, "{body}");
+        // Now the hash alone runs it: over POST, over GET, and inside a batch.
+        let (_, body) = post_json(&app, &token, json!({ "extensions": extensions })).await;
+        assert_eq!(body["data"]["me"]["id"], user.id, "{body}");
+        let response = app.client.get(app.url("/graphql"))
+            .query(&[("extensions", extensions.to_string()), ("operationName", "Me".to_owned())])
+            .bearer_auth(&token)
+            .header("accept", "application/graphql-response+json")
+            .send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["data"]["me"]["id"], user.id, "{body}");
+        let (_, body) = post_json(&app, &token, json!([{ "extensions": extensions }, { "query": "{ __typename }" }])).await;
+        assert_eq!(body[0]["data"]["me"]["id"], user.id, "{body}");
+        assert_eq!(body[1]["data"]["__typename"], "Query", "{body}");
+        // An unknown hash over GET, for a client that accepts graphql-response+json: 400.
+        let unknown = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256("{ __typename }") } });
+        let response = app.client.get(app.url("/graphql"))
+            .query(&[("extensions", unknown.to_string())])
+            .header("accept", "application/graphql-response+json")
+            .send().await.unwrap();
+        assert_eq!(response.status(), 400);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND");
+    }
+}
+
+backend_test! {
+    async fn a_persisted_query_must_match_its_hash_and_can_be_turned_off(app) {
+        let user = f::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        // A document sent under another document's hash is refused and not registered, so
+        // the hash cannot be made to run something else.
+        let hash = sha256("query Me { me { id } }");
+        let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+        let mutation = "mutation { createGroup(input: {name: \"x\"}) { group { id } } }";
+        let (_, body) = post_json(&app, &token, json!({ "query": mutation, "extensions": extensions })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("sha256Hash"), "{body}");
+        let (_, body) = post_json(&app, &token, json!({ "extensions": extensions })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{body}");
+        // Malformed extensions are the client's mistake.
+        for bad in [json!({ "persistedQuery": { "version": 2, "sha256Hash": hash } }), json!({ "persistedQuery": { "version": 1, "sha256Hash": "nope" } })] {
+            let (status, body) = post_json(&app, &token, json!({ "extensions": bad })).await;
+            assert_eq!((status, error_code(&body)), (400, Some("BAD_USER_INPUT")), "{body}");
+        }
+        // A mutation registered by hash still needs POST.
+        let mutation_hash = sha256(mutation);
+        let by_hash = json!({ "persistedQuery": { "version": 1, "sha256Hash": mutation_hash } });
+        let (_, body) = post_json(&app, &token, json!({ "query": mutation, "extensions": by_hash })).await;
+        assert!(body["data"]["createGroup"].is_object(), "{body}");
+        let response = app.client.get(app.url("/graphql"))
+            .query(&[("extensions", by_hash.to_string())])
+            .bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), 405);
+        // Off: the client is told to send documents.
+        let off = app.with_config(|c| c.persisted_query_cache_size = 0).await;
+        let (_, body) = post_json(&off, &token, json!({ "query": "query Me { me { id } }", "extensions": extensions })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_SUPPORTED", "{body}");
+        assert_eq!(body["errors"][0]["message"], "PersistedQueryNotSupported");
     }
 }

@@ -25,6 +25,7 @@ mod mutations_common;
 mod mutations_concurrency;
 mod mutations_links;
 mod mutations_objectives;
+mod nodes;
 mod operations;
 mod overview;
 mod paging;

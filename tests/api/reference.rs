@@ -331,12 +331,13 @@ async fn run_recorded(
     state.schema = okrs::graphql::schema::configured(state.db.clone(), state.config.clone())
         .extension(recorder.clone())
         .finish();
-    let params = Params {
+    let mut params = Params {
         query: query.to_owned(),
         variables: variables.as_object().cloned().unwrap_or_default(),
         operation_name: None,
+        persisted: None,
     };
-    let document = http::prepare(&state, &params).expect("within the limits");
+    let document = http::prepare(&state, &mut params).expect("within the limits");
     let type_key = document
         .as_ref()
         .map(|executable| executable.type_key.to_string())

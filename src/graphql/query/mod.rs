@@ -4,6 +4,7 @@
 mod analytics;
 mod cycle;
 mod group;
+mod node;
 mod objective;
 mod okr;
 mod user;
@@ -22,6 +23,7 @@ pub struct Query(
     okr::OkrQuery,
     objective::ObjectiveQuery,
     analytics::AnalyticsQuery,
+    node::NodeQuery,
 );
 
 /// A numeric id in its canonical form, or `BAD_USER_INPUT` (decisions.md 23).

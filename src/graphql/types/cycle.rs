@@ -28,6 +28,11 @@ with_lists! {
             id(self.0.id)
         }
 
+        /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+        pub async fn node_id(&self) -> ID {
+            crate::graphql::types::node::node_id(&self.0)
+        }
+
         /// Title, e.g. `Q3 2026`.
         async fn title(&self) -> &str {
             &self.0.title

@@ -27,6 +27,11 @@ with_lists! {
             id(self.0.id)
         }
 
+        /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+        pub async fn node_id(&self) -> ID {
+            crate::graphql::types::node::node_id(&self.0)
+        }
+
         /// Name.
         async fn name(&self) -> &str {
             &self.0.name

@@ -43,6 +43,11 @@ impl KeyResult {
         id(self.0.id)
     }
 
+    /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::types::node::node_id(&self.0)
+    }
+
     /// The key result's text.
     async fn content(&self) -> &str {
         &self.0.content
@@ -109,6 +114,11 @@ impl KeyResultCheckIn {
     /// The check-in's id.
     async fn id(&self) -> ID {
         id(self.0.id)
+    }
+
+    /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::types::node::node_id(&self.0)
     }
 
     /// The mid-cycle score checked in (0 to 1).

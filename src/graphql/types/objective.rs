@@ -63,6 +63,11 @@ with_lists! {
             id(self.0.id)
         }
 
+        /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+        pub async fn node_id(&self) -> ID {
+            crate::graphql::types::node::node_id(&self.0)
+        }
+
         /// The objective's text.
         async fn content(&self) -> &str {
             &self.0.content
@@ -144,6 +149,11 @@ impl ObjectiveLink {
     /// The link's id.
     async fn id(&self) -> ID {
         id(self.0.id)
+    }
+
+    /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::types::node::node_id(&self.0)
     }
 
     /// The contributing objective.

@@ -32,6 +32,11 @@ with_lists! {
             id(self.0.id)
         }
 
+        /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+        pub async fn node_id(&self) -> ID {
+            crate::graphql::types::node::node_id(&self.0)
+        }
+
         /// The cycle the OKR is for.
         async fn cycle(&self, ctx: &Context<'_>) -> async_graphql::Result<Cycle> {
             let cycle = loaders(ctx)?

@@ -19,6 +19,11 @@ impl ObjectiveAssessment {
         id(self.0.id)
     }
 
+    /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::types::node::node_id(&self.0)
+    }
+
     /// The text.
     async fn assessment(&self) -> &str {
         &self.0.assessment
@@ -58,6 +63,11 @@ impl OkrReflection {
     /// The reflection's id.
     async fn id(&self) -> ID {
         id(self.0.id)
+    }
+
+    /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+    pub async fn node_id(&self) -> ID {
+        crate::graphql::types::node::node_id(&self.0)
     }
 
     /// The text.

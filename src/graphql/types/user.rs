@@ -43,6 +43,11 @@ with_lists! {
             ID(self.0.id.clone())
         }
 
+        /// A globally unique, opaque id of this object, for `node(nodeId:)`.
+        pub async fn node_id(&self) -> ID {
+            crate::graphql::types::node::node_id(&self.0)
+        }
+
         /// The login identity, usually an e-mail address; unique regardless of case.
         async fn user_name(&self) -> &str {
             &self.0.user_name
