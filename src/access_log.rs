@@ -1,13 +1,17 @@
 //! One structured access-log line per request (`target: okrs::access`), written when the
 //! response is ready: method, path, status, duration in milliseconds (a number), request id
 //! and, for GraphQL, the operation's name and type, its error codes and its SQL statement
-//! count. With `LOG_FORMAT=json` each is a field of one JSON object.
+//! count. With `LOG_FORMAT=json` each is a field of one JSON object. The same observation
+//! goes to the [`Metrics`].
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+
+use crate::metrics::{self, Metrics};
 
 /// What a GraphQL request ran, put in its response's extensions for the access log.
 #[derive(Clone, Debug, Default)]
@@ -20,11 +24,30 @@ pub struct Operation {
     pub error_codes: Vec<String>,
     /// SQL statements the request ran.
     pub sql_statements: usize,
+    /// How long its reads waited for database connections, in all.
+    pub pool_wait: Duration,
 }
 
-/// Middleware: logs the request once its response is ready.
-pub async fn log(request: Request, next: Next) -> Response {
+impl Operation {
+    /// Adds what another operation of the same batch ran.
+    pub fn absorb(&mut self, other: Self) {
+        self.sql_statements += other.sql_statements;
+        self.pool_wait += other.pool_wait;
+        for code in other.error_codes {
+            if !self.error_codes.contains(&code) {
+                self.error_codes.push(code);
+            }
+        }
+    }
+}
+
+/// Middleware: logs the request once its response is ready, and counts it in `metrics`.
+pub async fn log(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let request_id = request
@@ -34,8 +57,16 @@ pub async fn log(request: Request, next: Next) -> Response {
         .unwrap_or_default()
         .to_owned();
     let response = next.run(request).await;
-    let duration_ms = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    let duration_ms = (seconds * 1_000_000.0).round() / 1000.0;
     let operation = response.extensions().get::<Operation>();
+    metrics.observe(&metrics::Request {
+        route: route.as_deref(),
+        method: method.as_str(),
+        status: response.status().as_u16(),
+        seconds,
+        operation,
+    });
     let error_codes = operation.map(|op| op.error_codes.join(","));
     tracing::info!(
         target: "okrs::access",

@@ -26,6 +26,7 @@ use crate::fixtures::demo;
 use crate::graphql::documents::DocumentCache;
 use crate::graphql::limits::DocumentLimits;
 use crate::graphql::persisted::PersistedQueries;
+use crate::metrics::{Metrics, Scrape};
 use crate::overview::job::{OverviewJob, Schedule};
 use crate::overview::mailer::Mailer;
 use crate::serve::{self, ServeOptions};
@@ -38,6 +39,8 @@ const DEV_TOKEN_TTL_HOURS: i64 = 24 * 30;
 /// A server that is bound and ready to run.
 pub struct Application {
     listener: TcpListener,
+    /// The metrics listener and what it serves, when `METRICS_BIND_ADDR` is set.
+    metrics: Option<(TcpListener, Router)>,
     overview: Option<(OverviewJob, Schedule)>,
     router: Router,
     state: AppState,
@@ -68,11 +71,20 @@ impl Application {
             .context("connecting the batch pool to the database")?;
         let cors = crate::cors::layer(&config)?;
         let dev_token = development_token(&db, &config, &keys).await?;
-        let overview = overview_job(&db, &config)?;
+        let metrics = Arc::new(Metrics::new());
+        let overview = overview_job(&db, &config, &metrics)?;
         let addr = listen_addr(&config);
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
+        let metrics_listener = match config.metrics_bind_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding the metrics address {addr}"))?,
+            ),
+            None => None,
+        };
         let config = Arc::new(config);
         let state = AppState {
             db: db.clone(),
@@ -86,10 +98,25 @@ impl Application {
                 shape: config.shape_limits(),
             })),
             persisted: Arc::new(PersistedQueries::new(config.persisted_query_cache_size)),
+            metrics: metrics.clone(),
             config: config.clone(),
         };
+        let metrics = metrics_listener.map(|listener| {
+            let scrape = Scrape {
+                metrics,
+                // SQLite reads batches through the main pool itself.
+                pools: if config.is_sqlite() {
+                    vec![("main", db.clone())]
+                } else {
+                    vec![("main", db.clone()), ("batches", batch_db.clone())]
+                },
+                max_connections: config.database_max_connections,
+            };
+            (listener, crate::metrics::routes(scrape))
+        });
         Ok(Self {
             listener,
+            metrics,
             overview,
             router: router(state.clone(), cors)?,
             state,
@@ -103,6 +130,13 @@ impl Application {
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.local_addr().port()
+    }
+
+    /// The metrics listener's address, when `METRICS_BIND_ADDR` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     /// The bound address.
@@ -153,9 +187,20 @@ impl Application {
             signal.await;
             tracing::info!("shutting down: finishing in-flight requests");
         };
+        let metrics = self.metrics.map(|(listener, router)| {
+            tracing::info!(addr = ?listener.local_addr().ok(), "serving metrics");
+            let forever = std::future::pending();
+            tokio::spawn(serve::serve(listener, router, forever, self.serve))
+        });
         let result = serve::serve(self.listener, self.router, signal, self.serve).await;
-        if let Some(job) = overview {
-            job.abort();
+        for task in [
+            overview.map(|job| job.abort_handle()),
+            metrics.map(|task| task.abort_handle()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            task.abort();
         }
         result
     }
@@ -174,6 +219,7 @@ pub fn router(state: AppState, cors: Option<CorsLayer>) -> anyhow::Result<Router
         .gzip(true)
         .br(true)
         .compress_when(worth_compressing);
+    let metrics = state.metrics.clone();
     Ok(Router::new()
         .merge(graphql::routes(&state))
         .merge(health::routes())
@@ -187,7 +233,10 @@ pub fn router(state: AppState, cors: Option<CorsLayer>) -> anyhow::Result<Router
                         .make_span_with(request_span)
                         .on_response(()),
                 )
-                .layer(axum::middleware::from_fn(crate::access_log::log))
+                .layer(axum::middleware::from_fn_with_state(
+                    metrics,
+                    crate::access_log::log,
+                ))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .option_layer(cors)
                 .layer(compression)
@@ -219,6 +268,7 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 fn overview_job(
     db: &DatabaseConnection,
     config: &Config,
+    metrics: &Arc<Metrics>,
 ) -> anyhow::Result<Option<(OverviewJob, Schedule)>> {
     let Some(mailer) = Mailer::from_config(config).context("setting up SMTP")? else {
         return Ok(None);
@@ -226,7 +276,8 @@ fn overview_job(
     let schedule = Schedule::from_config(config)?;
     let replica = uuid::Uuid::new_v4().to_string();
     Ok(Some((
-        OverviewJob::new(db.clone(), mailer, &config.mail_base_url, &replica),
+        OverviewJob::new(db.clone(), mailer, &config.mail_base_url, &replica)
+            .with_metrics(metrics.clone()),
         schedule,
     )))
 }

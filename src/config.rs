@@ -336,6 +336,10 @@ pub struct Config {
     /// How long a browser may keep a preflight answer, in seconds.
     #[arg(long, global = true, env = "CORS_MAX_AGE_SECS", default_value_t = 600)]
     pub cors_max_age_secs: u64,
+    /// Where Prometheus scrapes `GET /metrics` (e.g. `127.0.0.1:9464`): a listen address of
+    /// its own, never the public port; unset, no metrics are served.
+    #[arg(long, global = true, env = "METRICS_BIND_ADDR")]
+    pub metrics_bind_addr: Option<SocketAddr>,
     /// Compress responses of at least this many bytes with gzip or brotli when the client
     /// accepts it (`Accept-Encoding`); `0` turns compression off.
     #[arg(
@@ -445,6 +449,7 @@ impl Default for Config {
                 .to_vec(),
             cors_max_age_secs: 600,
             compression_min_bytes: 1024,
+            metrics_bind_addr: None,
             log_filter: "info".to_owned(),
             log_format: LogFormat::Text,
         }

@@ -24,6 +24,7 @@ pub mod error_bodies;
 pub mod fixtures;
 pub mod graphql;
 pub mod health;
+pub mod metrics;
 pub mod overview;
 pub mod query;
 pub mod scim;

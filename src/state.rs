@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::graphql::documents::DocumentCache;
 use crate::graphql::persisted::PersistedQueries;
 use crate::graphql::schema::AppSchema;
+use crate::metrics::Metrics;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, FromRef)]
@@ -29,6 +30,8 @@ pub struct AppState {
     pub documents: Arc<DocumentCache>,
     /// Documents registered by automatic persisted queries, by hash.
     pub persisted: Arc<PersistedQueries>,
+    /// The server's metrics.
+    pub metrics: Arc<Metrics>,
     /// Development mode only: a token for the demo admin, pre-filled in GraphiQL.
     pub dev_token: Option<Arc<str>>,
 }

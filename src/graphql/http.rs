@@ -126,12 +126,7 @@ async fn batch(
         let body = match prepared {
             Ok((params, document)) => {
                 let (body, _, operation) = execute_json(state, headers, params, document).await;
-                logged.sql_statements += operation.sql_statements;
-                for code in operation.error_codes {
-                    if !logged.error_codes.contains(&code) {
-                        logged.error_codes.push(code);
-                    }
-                }
+                logged.absorb(operation);
                 body
             }
             Err((message, code)) => error_body(&message, code),
@@ -250,9 +245,15 @@ pub fn prepare(state: &AppState, params: &mut Params) -> Result<Option<Arc<Execu
     if let Some(persisted) = &params.persisted {
         let sent = (!params.query.is_empty()).then_some(params.query.as_str());
         match state.persisted.resolve(persisted, sent) {
-            Ok(query) if sent.is_none() => params.query = query.as_ref().to_owned(),
-            Ok(_) => {}
+            Ok(query) if sent.is_none() => {
+                state.metrics.persisted_query("hit");
+                params.query = query.as_ref().to_owned();
+            }
+            Ok(_) => state.metrics.persisted_query("registered"),
             Err(unresolved) => {
+                if unresolved == Unresolved::NotFound {
+                    state.metrics.persisted_query("miss");
+                }
                 let code = match unresolved {
                     Unresolved::NotFound => code::PERSISTED_QUERY_NOT_FOUND,
                     Unresolved::NotSupported => code::PERSISTED_QUERY_NOT_SUPPORTED,
@@ -280,7 +281,7 @@ fn refused(media: MediaType, (message, code): Refusal) -> Response {
         MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
         MediaType::Json => StatusCode::OK,
     };
-    error_response(status, media, &message, code)
+    logged(error_response(status, media, &message, code), code)
 }
 
 async fn execute(
@@ -327,8 +328,9 @@ async fn execute_json(
         }),
         ..access_log::Operation::default()
     };
-    let (response, statements) = run_counted(state, headers, params, document).await;
-    logged.sql_statements = statements;
+    let (response, counter) = run_counted(state, headers, params, document).await;
+    logged.sql_statements = counter.count();
+    logged.pool_wait = counter.pool_wait();
     for error in &response.errors {
         let code = error
             .extensions
@@ -368,19 +370,22 @@ pub async fn run(
     run_counted(state, headers, params, document).await.0
 }
 
-/// [`run`], with the number of SQL statements the request ran.
+/// [`run`], with the counter of the SQL statements the request ran.
 async fn run_counted(
     state: &AppState,
     headers: &HeaderMap,
     params: Params,
     document: Option<Arc<Executable>>,
-) -> (async_graphql::Response, usize) {
+) -> (async_graphql::Response, Arc<StatementCounter>) {
     let viewer = viewer(state, headers);
     let introspective = document.as_deref().is_some_and(|document| {
         documents::selects_introspection(&document.document, params.operation_name.as_deref())
     });
     if introspective && !may_introspect(state, &viewer).await {
-        return (introspection_refused(state.config.introspection), 0);
+        return (
+            introspection_refused(state.config.introspection),
+            StatementCounter::new(0),
+        );
     }
     // A mutation is all-or-nothing: a budget that ran out after its writes committed would
     // leave the client unsure whether to retry. Its statements are still counted, and the
@@ -439,7 +444,7 @@ async fn run_counted(
             .extensions
             .insert("sqlStatements".to_owned(), count);
     }
-    (response, counter.count())
+    (response, counter)
 }
 
 fn viewer(state: &AppState, headers: &HeaderMap) -> Viewer {
@@ -622,7 +627,17 @@ fn selects_mutation(document: &ExecutableDocument, operation_name: Option<&str>)
 
 /// A response for a request that could not be executed, in GraphQL's error shape.
 fn request_error(status: StatusCode, media: MediaType, message: &str) -> Response {
-    error_response(status, media, message, code::BAD_USER_INPUT)
+    let code = code::BAD_USER_INPUT;
+    logged(error_response(status, media, message, code), code)
+}
+
+/// `response`, refusing a GraphQL request before it ran, marked for the access log.
+fn logged(mut response: Response, code: &str) -> Response {
+    response.extensions_mut().insert(access_log::Operation {
+        error_codes: vec![code.to_owned()],
+        ..access_log::Operation::default()
+    });
+    response
 }
 
 /// A response with one error and no `data`.

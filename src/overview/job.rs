@@ -23,6 +23,7 @@ use sea_orm::{
 use crate::config::Config;
 use crate::domain::clock;
 use crate::error::DomainError;
+use crate::metrics::{Metrics, OverviewRun};
 use crate::overview::mailer::{MailError, Mailer};
 use crate::overview::plan::{self, Planned};
 use crate::overview::render::render;
@@ -50,6 +51,7 @@ pub struct OverviewJob {
     mailer: Arc<Mailer>,
     base_url: String,
     replica: String,
+    metrics: Option<Arc<Metrics>>,
 }
 
 /// The schedule's next instants, in UTC.
@@ -96,7 +98,15 @@ impl OverviewJob {
             mailer: Arc::new(mailer),
             base_url: base_url.to_owned(),
             replica: replica.to_owned(),
+            metrics: None,
         }
+    }
+
+    /// The same job, counting its runs and deliveries in `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Waits for each scheduled instant and runs it, forever.
@@ -124,6 +134,22 @@ impl OverviewJob {
         &self,
         scheduled_for: DateTime<Utc>,
     ) -> Result<Outcome, DomainError> {
+        let result = self.run(scheduled_for).await;
+        if let Some(metrics) = &self.metrics {
+            metrics.overview_run(match &result {
+                Ok(outcome) if outcome.claimed => OverviewRun::Ran {
+                    sent: outcome.sent as u64,
+                    failed: outcome.failed as u64,
+                    unknown: outcome.unknown as u64,
+                },
+                Ok(_) => OverviewRun::Skipped,
+                Err(_) => OverviewRun::Failed,
+            });
+        }
+        result
+    }
+
+    async fn run(&self, scheduled_for: DateTime<Utc>) -> Result<Outcome, DomainError> {
         let Some(run_id) = self.claim(scheduled_for).await? else {
             return Ok(Outcome::default());
         };

@@ -6,7 +6,8 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use sea_orm::sea_query::{PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder};
@@ -26,6 +27,8 @@ tokio::task_local! {
 pub struct StatementCounter {
     count: AtomicUsize,
     budget: usize,
+    /// Time the request's reads waited for a pooled connection, in microseconds.
+    pool_wait_micros: AtomicU64,
 }
 
 impl StatementCounter {
@@ -34,12 +37,18 @@ impl StatementCounter {
         Arc::new(Self {
             count: AtomicUsize::new(0),
             budget,
+            pool_wait_micros: AtomicU64::new(0),
         })
     }
 
     /// Statements run so far.
     pub fn count(&self) -> usize {
         self.count.load(Ordering::Relaxed)
+    }
+
+    /// How long the read engine's statements waited for pooled connections, in all.
+    pub fn pool_wait(&self) -> Duration {
+        Duration::from_micros(self.pool_wait_micros.load(Ordering::Relaxed))
     }
 }
 
@@ -101,7 +110,14 @@ where
 {
     record(&sql);
     async move {
+        let asked = Instant::now();
         let mut connection = pool.acquire().await.map_err(failed)?;
+        let waited = u64::try_from(asked.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let _ = CURRENT.try_with(|counter| {
+            counter
+                .pool_wait_micros
+                .fetch_add(waited, Ordering::Relaxed)
+        });
         let rows = sqlx::query_with(AssertSqlSafe(sql), values)
             .fetch_all(&mut *connection)
             .await

@@ -132,6 +132,8 @@ pub(crate) struct TestApp {
     pub(crate) client: reqwest::Client,
     pub(crate) config: Config,
     pub(crate) database_url: String,
+    /// `http://…` of the metrics listener, when the config sets `metrics_bind_addr`.
+    pub(crate) metrics_address: Option<String>,
 }
 
 /// The SCIM bearer token every test server accepts.
@@ -164,6 +166,7 @@ impl TestApp {
             .await
             .expect("server builds");
         let address = format!("http://{}", app.local_addr());
+        let metrics_address = app.metrics_addr().map(|addr| format!("http://{addr}"));
         let db = app.db().clone();
         let batch_db = app.batch_db().clone();
         let state = app.state().clone();
@@ -177,6 +180,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             config,
             database_url: database_url.to_owned(),
+            metrics_address,
         }
     }
 

@@ -19,6 +19,7 @@ mod factories;
 mod graphiql;
 mod health;
 mod layering;
+mod metrics;
 mod mutations_admin;
 mod mutations_authz;
 mod mutations_common;

@@ -174,10 +174,20 @@ backend_test! {
 
         // The same scheduled time never runs twice.
         let scheduled = Utc::now() - Duration::minutes(1);
-        let first = job(&app, "a").run_scheduled(scheduled).await.unwrap();
-        let again = job(&app, "a").run_scheduled(scheduled).await.unwrap();
+        let metrics = std::sync::Arc::new(okrs::metrics::Metrics::new());
+        let first = job(&app, "a").with_metrics(metrics.clone()).run_scheduled(scheduled).await.unwrap();
+        let again = job(&app, "a").with_metrics(metrics.clone()).run_scheduled(scheduled).await.unwrap();
         assert!(first.claimed && !again.claimed);
         assert_eq!(again.sent, 0);
+        // Both runs are counted, and the three messages the first one sent.
+        let exposition = metrics.render(&[], 0);
+        for line in [
+            "okrs_overview_runs_total{outcome=\"ran\"} 1",
+            "okrs_overview_runs_total{outcome=\"skipped\"} 1",
+            "okrs_overview_deliveries_total{outcome=\"sent\"} 3",
+        ] {
+            assert!(exposition.lines().any(|l| l == line), "{line} in\n{exposition}");
+        }
         assert_eq!(sink.lock().unwrap().len(), 6, "three for each of the two scheduled times");
     }
 }
