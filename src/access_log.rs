@@ -60,6 +60,7 @@ pub async fn log(State(metrics): State<Arc<Metrics>>, request: Request, next: Ne
     let seconds = started.elapsed().as_secs_f64();
     let duration_ms = (seconds * 1_000_000.0).round() / 1000.0;
     let operation = response.extensions().get::<Operation>();
+    name_span(response.status().as_u16(), operation);
     metrics.observe(&metrics::Request {
         route: route.as_deref(),
         method: method.as_str(),
@@ -82,4 +83,21 @@ pub async fn log(State(metrics): State<Arc<Metrics>>, request: Request, next: Ne
         "request"
     );
     response
+}
+
+/// Names the request's span (a trace's server span) by its GraphQL operation, as
+/// `query MyOkrs`, and records its status.
+fn name_span(status: u16, operation: Option<&Operation>) {
+    let span = tracing::Span::current();
+    span.record("http.response.status_code", status);
+    let Some(operation) = operation.filter(|operation| !operation.kind.is_empty()) else {
+        return;
+    };
+    span.record("graphql.operation.type", operation.kind);
+    if let Some(name) = &operation.name {
+        span.record("graphql.operation.name", name.as_str());
+        crate::telemetry::rename_request_span(format!("{} {name}", operation.kind));
+    } else {
+        crate::telemetry::rename_request_span(operation.kind.to_owned());
+    }
 }

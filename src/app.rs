@@ -249,19 +249,33 @@ pub fn router(state: AppState, cors: Option<CorsLayer>) -> anyhow::Result<Router
         ))
 }
 
-/// The span of one request: method, path and request id (never headers or bodies).
+/// The span of one request: method, path and request id (never headers or bodies); when
+/// traces are exported, a server span named by its route (then by its GraphQL operation,
+/// [`crate::access_log`]) under the caller's `traceparent`.
 fn request_span<B>(request: &Request<B>) -> tracing::Span {
     let request_id = request
         .headers()
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    tracing::info_span!(
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("", |path| path.as_str());
+    let span = tracing::info_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
         request_id = %request_id,
-    )
+        otel.name = %format_args!("{} {route}", request.method()),
+        otel.kind = "server",
+        http.route = route,
+        http.response.status_code = tracing::field::Empty,
+        graphql.operation.name = tracing::field::Empty,
+        graphql.operation.type = tracing::field::Empty,
+    );
+    crate::telemetry::adopt_caller(&span, request.headers());
+    span
 }
 
 /// The weekly overview job, when SMTP is configured (its schedule checked now, at start).

@@ -14,12 +14,21 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    okrs::telemetry::init(&cli.config);
-    match cli::run(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            tracing::error!("{err:#}");
-            ExitCode::FAILURE
+    let telemetry = match okrs::telemetry::init(&cli.config) {
+        Ok(telemetry) => telemetry,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
         }
+    };
+    let result = cli::run(cli).await;
+    if let Err(err) = &result {
+        tracing::error!("{err:#}");
+    }
+    telemetry.shutdown().await;
+    if result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

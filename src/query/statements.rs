@@ -54,7 +54,14 @@ impl StatementCounter {
 
 /// Makes the pool report every statement to the current request's counter.
 pub fn install(db: &mut DatabaseConnection) {
-    db.set_metric_callback(|info| record(&info.statement.sql));
+    db.set_metric_callback(|info| {
+        record(&info.statement.sql);
+        let system = match info.statement.db_backend {
+            DbBackend::Postgres => "postgresql",
+            _ => "sqlite",
+        };
+        crate::telemetry::statement(&info.statement.sql, system, info.elapsed);
+    });
 }
 
 /// Logs a statement and counts it towards the current request.
@@ -83,11 +90,21 @@ pub fn fetch_all<'a>(
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
-            Box::pin(rows_of(db.get_postgres_connection_pool(), sql, values))
+            Box::pin(rows_of(
+                db.get_postgres_connection_pool(),
+                "postgresql",
+                sql,
+                values,
+            ))
         }
         DbBackend::Sqlite => {
             let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
-            Box::pin(rows_of(db.get_sqlite_connection_pool(), sql, values))
+            Box::pin(rows_of(
+                db.get_sqlite_connection_pool(),
+                "sqlite",
+                sql,
+                values,
+            ))
         }
         _ => {
             let select = select.clone();
@@ -97,11 +114,12 @@ pub fn fetch_all<'a>(
 }
 
 /// Counts `sql` at once, then runs it on a connection of `pool`.
-fn rows_of<DB>(
-    pool: &sqlx::Pool<DB>,
+fn rows_of<'p, DB>(
+    pool: &'p sqlx::Pool<DB>,
+    system: &'static str,
     sql: String,
     values: SqlxValues,
-) -> impl Future<Output = Result<Vec<QueryResult>, DomainError>> + Send + '_
+) -> impl Future<Output = Result<Vec<QueryResult>, DomainError>> + Send + 'p
 where
     DB: sqlx::Database,
     SqlxValues: sqlx::IntoArguments<DB>,
@@ -118,10 +136,15 @@ where
                 .pool_wait_micros
                 .fetch_add(waited, Ordering::Relaxed)
         });
+        // The text is kept for a span only when traces are exported.
+        let traced = crate::telemetry::exporting().then(|| sql.clone());
         let rows = sqlx::query_with(AssertSqlSafe(sql), values)
             .fetch_all(&mut *connection)
             .await
             .map_err(failed)?;
+        if let Some(sql) = traced {
+            crate::telemetry::statement(&sql, system, asked.elapsed());
+        }
         Ok(rows.into_iter().map(QueryResult::from).collect())
     }
 }

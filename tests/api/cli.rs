@@ -10,7 +10,7 @@ use crate::helpers::TEST_SECRET;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okrs");
 
-fn okrs(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+pub(crate) fn okrs(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut command = Command::new(BIN);
     command.env_clear().args(args);
     for (key, value) in env {
@@ -120,15 +120,25 @@ fn migrate_creates_the_tables_in_a_new_sqlite_file() {
 /// lines as they come, and the address it listens on.
 fn start_server(dir: &tempfile::TempDir) -> (KillOnDrop, impl Iterator<Item = String>, String) {
     let url = format!("sqlite://{}/s.db?mode=rwc", dir.path().display());
+    start_server_on(&url, &[])
+}
+
+/// A server on the database `url`, logging JSON, with `env` set too: the process (killed when
+/// dropped), its log lines as they come, and the address it listens on.
+pub(crate) fn start_server_on(
+    url: &str,
+    env: &[(&str, &str)],
+) -> (KillOnDrop, impl Iterator<Item = String> + use<>, String) {
     let mut child = Command::new(BIN)
         .env_clear()
         .envs([
-            ("DATABASE_URL", url.as_str()),
+            ("DATABASE_URL", url),
             ("BIND_ADDR", "127.0.0.1:0"),
             ("JWT_SECRET", TEST_SECRET),
             ("LOG_FORMAT", "json"),
             ("SEED_DEMO", "never"),
         ])
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -245,7 +255,7 @@ fn every_request_gets_one_structured_access_log_line() {
 }
 
 /// A child process killed when dropped.
-struct KillOnDrop(std::process::Child);
+pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {

@@ -40,4 +40,5 @@ mod scim_groups;
 mod scim_users;
 mod seed;
 mod smtp_sink;
+mod traces;
 mod transport;
