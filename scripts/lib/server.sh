@@ -2,6 +2,7 @@
 #
 #   source scripts/lib/server.sh
 #   start_server "$bin" VAR=value ...   # sets $base (http://127.0.0.1:PORT) and $server_pid
+#   token="$(demo_admin_token "$bin" "$secret")"   # with SEED_DEMO=always JWT_SECRET=$secret
 #
 # The server runs in a throw-away folder ($work) with a fresh SQLite database unless the
 # caller passes DATABASE_URL; the folder and the server go away when the script exits.
@@ -42,4 +43,15 @@ start_server() {
     fi
     sleep 0.5
   done
+}
+
+# After `start_server "$bin" SEED_DEMO=always JWT_SECRET="$secret" ...` on the default SQLite
+# database: print a bearer token of the demo admin (ada.admin@example.com), minted by the binary.
+demo_admin_token() {
+  local bin="$1" secret="$2" id
+  id="$(python3 -c 'import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute("select id from users where user_name = ?", ("ada.admin@example.com",)).fetchone()
+print(row[0] if row else "")' "$work/check.db")"
+  [[ -n "$id" ]] || { echo "no demo admin in $work/check.db (was the server started with SEED_DEMO=always?)" >&2; return 1; }
+  DATABASE_URL="sqlite://$work/check.db?mode=rwc" JWT_SECRET="$secret" LOG_FILTER=error "$bin" token "$id" | tail -n 1
 }

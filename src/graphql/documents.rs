@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
 };
 
 use crate::graphql::completion::{self, Executable};
@@ -123,19 +123,49 @@ pub fn operation_name<'d>(
 /// Whether the chosen operation asks for the schema itself: `__schema` or `__type` among
 /// its root fields, directly or through fragments (they exist on the root only).
 pub fn selects_introspection(document: &ExecutableDocument, name: Option<&str>) -> bool {
+    operation(document, name).is_some_and(|operation| {
+        fields(document, &operation.selection_set.node)
+            .iter()
+            .any(|field| matches!(field.name.node.as_str(), "__schema" | "__type"))
+    })
+}
+
+/// The response keys of `__schema { description }` in the chosen operation: each root
+/// `__schema` field's key with each key its `description` is selected under.
+pub fn schema_description_keys(
+    document: &ExecutableDocument,
+    name: Option<&str>,
+) -> Vec<(String, String)> {
     let Some(operation) = operation(document, name) else {
-        return false;
+        return Vec::new();
     };
-    let mut pending: Vec<&SelectionSet> = vec![&operation.selection_set.node];
+    let mut keys = Vec::new();
+    for schema in fields(document, &operation.selection_set.node) {
+        if schema.name.node != "__schema" {
+            continue;
+        }
+        for field in fields(document, &schema.selection_set.node) {
+            if field.name.node == "description" {
+                keys.push((
+                    schema.response_key().node.to_string(),
+                    field.response_key().node.to_string(),
+                ));
+            }
+        }
+    }
+    keys
+}
+
+/// The fields of a selection set, those of its inline fragments and of the fragments it
+/// spreads included (each fragment once, so a cycle ends).
+fn fields<'d>(document: &'d ExecutableDocument, set: &'d SelectionSet) -> Vec<&'d Field> {
+    let mut found = Vec::new();
+    let mut pending: Vec<&SelectionSet> = vec![set];
     let mut expanded: HashSet<&str> = HashSet::new();
     while let Some(set) = pending.pop() {
         for selection in &set.items {
             match &selection.node {
-                Selection::Field(field) => {
-                    if matches!(field.node.name.node.as_str(), "__schema" | "__type") {
-                        return true;
-                    }
-                }
+                Selection::Field(field) => found.push(&field.node),
                 Selection::InlineFragment(fragment) => {
                     pending.push(&fragment.node.selection_set.node);
                 }
@@ -150,7 +180,7 @@ pub fn selects_introspection(document: &ExecutableDocument, name: Option<&str>) 
             }
         }
     }
-    false
+    found
 }
 
 #[cfg(test)]
@@ -187,6 +217,26 @@ mod tests {
             Some("B")
         ));
         assert!(!selects("{ ...F } fragment F on Query { ...F }", None));
+    }
+
+    #[test]
+    fn schema_descriptions_are_found_under_aliases_and_fragments() {
+        let keys = |query: &str| {
+            let document = async_graphql::parser::parse_query(query).unwrap();
+            schema_description_keys(&document, None)
+        };
+        assert_eq!(
+            keys("{ s: __schema { d: description ... on __Schema { description } } }"),
+            [
+                ("s".to_owned(), "d".to_owned()),
+                ("s".to_owned(), "description".to_owned())
+            ]
+        );
+        assert_eq!(
+            keys("{ ...Q } fragment Q on Query { __schema { description } }"),
+            [("__schema".to_owned(), "description".to_owned())]
+        );
+        assert!(keys("{ __type(name: \"X\") { description } }").is_empty());
     }
 
     #[test]

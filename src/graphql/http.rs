@@ -436,6 +436,9 @@ async fn run_counted(
             variables: &variables,
         };
         completion::complete(executed, completion::types::served(), &mut response);
+        if introspective {
+            without_schema_description(executable, params.operation_name.as_deref(), &mut response);
+        }
     }
     tag_limit_errors(&mut response);
     if state.config.expose_sql_statement_count {
@@ -445,6 +448,29 @@ async fn run_counted(
             .insert("sqlStatements".to_owned(), count);
     }
     (response, counter)
+}
+
+/// `__schema { description }` is the schema's own description, and this schema has none:
+/// async-graphql 7.2 answers a fixed text about `__Schema` instead (and declares the field
+/// `String!`, so this runs after completion), which clients would take as the schema's
+/// (graphql-js then prints a `schema { … }` block no SDL has).
+fn without_schema_description(
+    executable: &Executable,
+    operation_name: Option<&str>,
+    response: &mut async_graphql::Response,
+) {
+    let async_graphql::Value::Object(data) = &mut response.data else {
+        return;
+    };
+    for (schema, description) in
+        documents::schema_description_keys(&executable.document, operation_name)
+    {
+        if let Some(async_graphql::Value::Object(fields)) = data.get_mut(schema.as_str())
+            && let Some(value) = fields.get_mut(description.as_str())
+        {
+            *value = async_graphql::Value::Null;
+        }
+    }
 }
 
 fn viewer(state: &AppState, headers: &HeaderMap) -> Viewer {

@@ -22,3 +22,16 @@ backend_test! {
         assert_eq!(served.trim(), on_disk.trim());
     }
 }
+
+backend_test! {
+    async fn the_schema_has_no_description_in_introspection_either(app) {
+        let user = crate::factories::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        let data = app.data(&token, "query Schema { s: __schema { d: description queryType { name } } ...F }
+            fragment F on Query { __schema { description } }", serde_json::json!({})).await;
+        assert_eq!(data, serde_json::json!({
+            "s": { "d": null, "queryType": { "name": "Query" } },
+            "__schema": { "description": null },
+        }));
+    }
+}
