@@ -5,8 +5,9 @@
 #
 #   scripts/fetch-graphiql.sh [target folder]   # default: <repo>/assets/graphiql
 #
-# The server serves them from GRAPHIQL_ASSETS_DIR (default assets/graphiql, relative to its
-# working directory) and checks for them at startup, so restart it after fetching.
+# The server serves them from GRAPHIQL_ASSETS_DIR (default assets/graphiql, looked for in its
+# working directory, beside its executable and two folders above it) and checks for them at
+# startup, so restart it after fetching.
 set -euo pipefail
 
 # Exact versions (graphiql 4.1.2 is the newest 4.x; 5.x no longer ships the UMD bundle).

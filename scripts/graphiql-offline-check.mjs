@@ -5,6 +5,8 @@
 //
 //   npm ci --prefix scripts/conformance        # once, for playwright-core
 //   node scripts/graphiql-offline-check.mjs http://127.0.0.1:8080/ [/tmp/graphiql.png]
+//   node scripts/graphiql-offline-check.mjs --expect-help http://127.0.0.1:8080/ [png]
+//     (a server without local files: the page must explain how to get them)
 //
 // Needs /usr/bin/chromium (Debian package `chromium`); installs nothing itself.
 // Exits 0 when the editor rendered and the query's answer (any JSON, an error too) came back.
@@ -15,7 +17,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(new URL('./conformance/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
 
-const [base, screenshot = '/tmp/graphiql.png'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --expect-help: the server has no local copy, so offline the page must say what to do.
+const expectHelp = args.includes('--expect-help');
+const [base, screenshot = '/tmp/graphiql.png'] = args.filter((arg) => arg !== '--expect-help');
 if (!base) {
   console.error('usage: graphiql-offline-check.mjs <base url, e.g. http://127.0.0.1:8080/> [screenshot.png]');
   process.exit(2);
@@ -51,6 +56,23 @@ try {
   page.on('console', (msg) => msg.type() === 'error' && problems.push(`console error: ${msg.text()}`));
 
   await page.goto(base, { waitUntil: 'load', timeout: TIMEOUT_MS });
+
+  if (expectHelp) {
+    const help = page.locator('#graphiql-unavailable');
+    let text = '';
+    try {
+      await help.waitFor({ timeout: TIMEOUT_MS });
+      text = await help.innerText();
+    } catch {
+      // Not shown: reported below.
+    }
+    await page.screenshot({ path: screenshot });
+    console.log(`help shown: ${text || '(none)'}`);
+    code = text.includes('scripts/fetch-graphiql.sh') ? 0 : 1;
+    console.log(code === 0 ? 'OK: offline without local files, the page says what to do' : 'FAIL: no help shown');
+    await browser.close();
+    process.exit(code);
+  }
 
   // 1. The editor rendered.
   let rendered = false;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves GraphiQL works without internet: fetches its files, starts the server in development
 # mode with the demo data, opens `/` in headless Chromium with every non-local request blocked,
-# runs the pre-filled `me` query with the pre-filled token and expects the demo admin.
+# runs the pre-filled `me` query with the pre-filled token and expects the demo admin; then,
+# with no local files, expects the page to say how to get them.
 #
 #   cargo build && scripts/graphiql-offline-check.sh [path/to/okrs] [screenshot.png]
 #
@@ -21,4 +22,11 @@ start_server "$bin" SEED_DEMO=always GRAPHIQL_ASSETS_DIR="$work/graphiql"
 output="$(node "$repo/scripts/graphiql-offline-check.mjs" "$base/" "$screenshot")"
 echo "$output"
 grep -q 'ada.admin@example.com' <<<"$output" || { echo "GraphiQL did not show the demo admin" >&2; exit 1; }
+
+# Without local files and without internet, the page explains what to do instead of
+# showing "Loading…" forever.
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+mkdir -p "$work/empty"
+start_server "$bin" SEED_DEMO=always GRAPHIQL_ASSETS_DIR="$work/empty"
+node "$repo/scripts/graphiql-offline-check.mjs" --expect-help "$base/" "${screenshot%.png}-help.png"
 echo "GraphiQL offline check: ok (screenshot $screenshot)"

@@ -17,6 +17,7 @@ backend_test! {
         let html = page(&cdn).await;
         assert!(html.contains("https://unpkg.com/graphiql@4.1.2/graphiql.min.js"), "{html}");
         assert!(html.contains("Bearer \\u003cyour token>"), "a placeholder header, with `<` escaped");
+        assert!(html.contains("scripts/fetch-graphiql.sh"), "says how to work offline");
 
         let assets = tempfile::tempdir().unwrap();
         for file in ["react.production.min.js", "react-dom.production.min.js", "graphiql.min.js", "graphiql.min.css"] {
