@@ -4,8 +4,8 @@
 //! `extensions.persistedQuery.sha256Hash`. When the server knows the hash it runs the document
 //! it registered under it; otherwise it answers `PERSISTED_QUERY_NOT_FOUND`, and the client
 //! sends the hash again with the document, which registers it. Documents are kept in a
-//! bounded cache (`PERSISTED_QUERY_CACHE_SIZE` entries, the oldest registered leaves first);
-//! a hash that left the cache is simply registered again.
+//! bounded cache (`PERSISTED_QUERY_CACHE_SIZE` entries and 16 MiB of text, the oldest
+//! registered leaves first); a hash that left the cache is simply registered again.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -13,9 +13,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// Longer documents are run but not registered: with the cache's capacity this bounds its
-/// memory even when every client registers different documents.
+/// Longer documents are run but not registered.
 const LONGEST_KEPT: usize = 64 * 1024;
+/// The most bytes of documents kept, whatever the capacity: the oldest leave first.
+const MOST_BYTES: usize = 16 * 1024 * 1024;
 
 /// `extensions.persistedQuery` of a request: the hash of its document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +87,8 @@ struct Entries {
     by_hash: HashMap<String, Arc<str>>,
     /// Hashes in the order they were registered, the oldest first.
     order: VecDeque<String>,
+    /// The length of the documents kept, in all.
+    bytes: usize,
 }
 
 impl PersistedQueries {
@@ -140,12 +143,15 @@ impl PersistedQueries {
         if entries.by_hash.contains_key(hash) {
             return;
         }
-        while entries.by_hash.len() >= self.capacity {
+        while entries.by_hash.len() >= self.capacity || entries.bytes + query.len() > MOST_BYTES {
             let Some(oldest) = entries.order.pop_front() else {
                 break;
             };
-            entries.by_hash.remove(&oldest);
+            if let Some(removed) = entries.by_hash.remove(&oldest) {
+                entries.bytes -= removed.len();
+            }
         }
+        entries.bytes += query.len();
         entries.by_hash.insert(hash.to_owned(), query);
         entries.order.push_back(hash.to_owned());
     }
@@ -232,6 +238,21 @@ mod tests {
             Err(Unresolved::NotFound)
         );
         assert!(cache.resolve(&persisted("{ c }"), None).is_ok());
+    }
+
+    #[test]
+    fn the_cache_keeps_a_bounded_amount_of_text() {
+        let cache = PersistedQueries::new(10_000);
+        let documents: Vec<String> = (0..600)
+            .map(|i| format!("{{ a{i} }}{}", " ".repeat(LONGEST_KEPT - 20)))
+            .collect();
+        for document in &documents {
+            cache.resolve(&persisted(document), Some(document)).unwrap();
+        }
+        assert!(cache.len() < documents.len());
+        assert!(cache.lock().bytes <= MOST_BYTES);
+        let newest = documents.last().unwrap();
+        assert!(cache.resolve(&persisted(newest), None).is_ok());
     }
 
     #[test]
