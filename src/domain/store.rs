@@ -295,7 +295,7 @@ pub fn expect_version(stored: i32, expected: Option<i32>) -> Result<(), DomainEr
 }
 
 /// Applies `changes` to the live row `id` if it is still at `current`'s version, bumping the
-/// version and `updated_at`; returns the row as stored. No changes: nothing is written and
+/// version and `updated_at`; returns the row as stored, in the same statement. No changes: nothing is written and
 /// `current` is returned. Lost the race: `Stale` (or `NotFound` if the row went away).
 pub async fn update<E: Tracked>(
     db: &impl ConnectionTrait,
@@ -318,10 +318,9 @@ pub async fn update<E: Tracked>(
     for (column, value) in changes {
         update = update.col_expr(column, value);
     }
-    if update.exec(db).await?.rows_affected == 1 {
-        let stored = E::find().filter(E::id_col().eq(id)).one(db).await?;
-        return stored
-            .ok_or_else(|| DomainError::Internal(anyhow::anyhow!("an updated row vanished")));
+    // One statement: the row comes back as stored (`RETURNING`, PostgreSQL and SQLite alike).
+    if let Some(stored) = update.exec_with_returning(db).await?.into_iter().next() {
+        return Ok(stored);
     }
     match find_live::<E>(db, id).await? {
         Some(row) => expect_version(E::version_of(&row), Some(version)).map(|()| row),

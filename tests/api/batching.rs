@@ -140,3 +140,23 @@ async fn dataloader_batches_read_through_their_own_pool_with_generic_plans() {
     })
     .await;
 }
+
+backend_test! {
+    async fn scoring_a_key_result_takes_six_statements(app) {
+        let app = app.with_config(|c| c.expose_sql_statement_count = true).await;
+        let owner = f::user(&app.db).await;
+        let cycle = f::cycle(&app.db, &owner.id).await;
+        let okr = f::okr(&app.db, cycle.id, Some(&owner.id), None, false).await.unwrap();
+        let objective = f::objective(&app.db, okr.id).await.unwrap();
+        let key_result = f::key_result(&app.db, objective.id, 0, 0).await.unwrap();
+        let (_, body) = app.graphql(
+            "mutation($id: ID!) { scoreKeyResult(input: {id: $id, midScore: \"0.35\", finalScore: \"0.5\"}) { keyResult { midScore version } userErrors { code } } }",
+            json!({ "id": key_result.id.to_string() }),
+            Some(&app.token_for(&owner.id)),
+        ).await;
+        assert_eq!(body["data"]["scoreKeyResult"]["keyResult"], json!({ "midScore": "0.35", "version": 2 }), "{body}");
+        // The signed-in user; the key result, its objective and OKR (write permission); the
+        // key result again, locked; one UPDATE that returns the row as stored.
+        assert_eq!(body["extensions"]["sqlStatements"], 6, "{body}");
+    }
+}
