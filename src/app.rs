@@ -30,6 +30,7 @@ use crate::metrics::{Metrics, Scrape};
 use crate::overview::job::{OverviewJob, Schedule};
 use crate::overview::mailer::Mailer;
 use crate::serve::{self, ServeOptions};
+use crate::signed_in::SignedInUsers;
 use crate::state::AppState;
 use crate::{db, error_bodies, graphql, health, scim};
 
@@ -99,6 +100,9 @@ impl Application {
             })),
             persisted: Arc::new(PersistedQueries::new(config.persisted_query_cache_size)),
             metrics: metrics.clone(),
+            signed_in: Arc::new(SignedInUsers::new(Duration::from_millis(
+                config.signed_in_user_ttl_ms,
+            ))),
             config: config.clone(),
         };
         let metrics = metrics_listener.map(|listener| {

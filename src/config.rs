@@ -336,6 +336,17 @@ pub struct Config {
     /// How long a browser may keep a preflight answer, in seconds.
     #[arg(long, global = true, env = "CORS_MAX_AGE_SECS", default_value_t = 600)]
     pub cors_max_age_secs: u64,
+    /// How long a replica reuses a signed-in user's row (whether the user is active, which
+    /// roles) before reading it again, in milliseconds. A change through this replica's SCIM
+    /// endpoint applies at once; one through another replica, or in the database, within
+    /// this time. `0` reads the row for every request.
+    #[arg(
+        long,
+        global = true,
+        env = "SIGNED_IN_USER_TTL_MS",
+        default_value_t = 1_000
+    )]
+    pub signed_in_user_ttl_ms: u64,
     /// Where Prometheus scrapes `GET /metrics` (e.g. `127.0.0.1:9464`): a listen address of
     /// its own, never the public port; unset, no metrics are served.
     #[arg(long, global = true, env = "METRICS_BIND_ADDR")]
@@ -450,6 +461,7 @@ impl Default for Config {
             cors_max_age_secs: 600,
             compression_min_bytes: 1024,
             metrics_bind_addr: None,
+            signed_in_user_ttl_ms: 1_000,
             log_filter: "info".to_owned(),
             log_format: LogFormat::Text,
         }

@@ -29,6 +29,7 @@ pub mod overview;
 pub mod query;
 pub mod scim;
 pub mod serve;
+pub mod signed_in;
 pub mod state;
 pub mod telemetry;
 pub mod values;

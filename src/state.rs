@@ -11,6 +11,7 @@ use crate::graphql::documents::DocumentCache;
 use crate::graphql::persisted::PersistedQueries;
 use crate::graphql::schema::AppSchema;
 use crate::metrics::Metrics;
+use crate::signed_in::SignedInUsers;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, FromRef)]
@@ -32,6 +33,8 @@ pub struct AppState {
     pub persisted: Arc<PersistedQueries>,
     /// The server's metrics.
     pub metrics: Arc<Metrics>,
+    /// Users who signed in a moment ago.
+    pub signed_in: Arc<SignedInUsers>,
     /// Development mode only: a token for the demo admin, pre-filled in GraphiQL.
     pub dev_token: Option<Arc<str>>,
 }

@@ -1,5 +1,7 @@
 //! Per-request data: who is asking.
 
+use std::sync::Arc;
+
 use async_graphql::Context;
 use entity::user;
 use sea_orm::DatabaseConnection;
@@ -9,30 +11,41 @@ use crate::auth::TokenVerifier;
 use crate::domain::users;
 use crate::error::DomainError;
 use crate::graphql::errors::{IntoGraphql, internal};
+use crate::signed_in::SignedInUsers;
 
 /// The caller of one request. The token is verified up front (no database); the user row is
-/// loaded once, on first use, so introspection and `__typename` need no token at all.
+/// loaded once, on first use, so introspection and `__typename` need no token at all, and
+/// comes from the replica's [`SignedInUsers`] when it was read a moment ago.
 #[derive(Debug)]
 pub struct Viewer {
     credentials: Credentials,
-    user: OnceCell<user::Model>,
+    user: OnceCell<Arc<user::Model>>,
 }
 
 #[derive(Debug)]
 enum Credentials {
     Anonymous,
     Invalid,
-    Token { user_id: String },
+    Token {
+        user_id: String,
+        recent: Arc<SignedInUsers>,
+    },
 }
 
 impl Viewer {
-    /// A viewer from the request's bearer token, if any.
-    pub fn from_bearer(token: Option<&str>, verifier: &TokenVerifier) -> Self {
+    /// A viewer from the request's bearer token, if any; its user is looked for among the
+    /// `recent` ones first.
+    pub fn from_bearer(
+        token: Option<&str>,
+        verifier: &TokenVerifier,
+        recent: &Arc<SignedInUsers>,
+    ) -> Self {
         let credentials = match token {
             None => Credentials::Anonymous,
             Some(token) => match verifier.verify(token) {
                 Ok(claims) => Credentials::Token {
                     user_id: claims.sub,
+                    recent: recent.clone(),
                 },
                 Err(err) => {
                     tracing::debug!(error = %err, "bearer token refused");
@@ -56,12 +69,21 @@ impl Viewer {
 
     /// The signed-in, active user, or [`DomainError::Unauthenticated`].
     pub async fn user(&self, db: &DatabaseConnection) -> Result<&user::Model, DomainError> {
-        let Credentials::Token { user_id } = &self.credentials else {
+        let Credentials::Token { user_id, recent } = &self.credentials else {
             return Err(DomainError::Unauthenticated);
         };
-        self.user
-            .get_or_try_init(|| users::find_signed_in(db, user_id))
-            .await
+        let user = self
+            .user
+            .get_or_try_init(|| async {
+                if let Some(user) = recent.get(user_id) {
+                    return Ok::<_, DomainError>(user);
+                }
+                let user = Arc::new(users::find_signed_in(db, user_id).await?);
+                recent.keep(&user);
+                Ok(user)
+            })
+            .await?;
+        Ok(user)
     }
 }
 

@@ -475,9 +475,9 @@ fn without_schema_description(
 
 fn viewer(state: &AppState, headers: &HeaderMap) -> Viewer {
     match headers.get(header::AUTHORIZATION) {
-        None => Viewer::from_bearer(None, &state.keys.verifier),
+        None => Viewer::from_bearer(None, &state.keys.verifier, &state.signed_in),
         Some(value) => match value.to_str().ok().and_then(bearer_token) {
-            Some(token) => Viewer::from_bearer(Some(token), &state.keys.verifier),
+            Some(token) => Viewer::from_bearer(Some(token), &state.keys.verifier, &state.signed_in),
             None => Viewer::invalid(),
         },
     }

@@ -26,14 +26,16 @@ pub mod search;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::middleware;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::domain::directory::{Directory, Groups, SqlDirectory, Users};
+use crate::signed_in::SignedInUsers;
 use crate::state::AppState;
 use errors::ScimError;
 use resource::{create, delete, list, modify, post_search, replace};
@@ -106,6 +108,33 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .method_not_allowed_fallback(|| async {
             ScimError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed here")
         })
+        .layer(middleware::from_fn_with_state(
+            state.signed_in.clone(),
+            forget_changed_user,
+        ))
         .layer(middleware::from_fn_with_state(scim.clone(), auth::require))
         .with_state(scim)
+}
+
+/// After a successful write to `/Users/{id}`, the user's row kept for signing in is
+/// forgotten, so a deactivation (or a change of roles) applies to the user's next request.
+async fn forget_changed_user(
+    State(signed_in): State<Arc<SignedInUsers>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let writes = request.method() != Method::GET && request.method() != Method::HEAD;
+    let user_id = request
+        .uri()
+        .path()
+        .split_once("/Users/")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or_default().to_owned());
+    let response = next.run(request).await;
+    if writes
+        && response.status().is_success()
+        && let Some(user_id) = user_id
+    {
+        signed_in.forget(&user_id);
+    }
+    response
 }

@@ -141,3 +141,44 @@ backend_test! {
         assert_eq!(error_code(&me(&ec_app, Some(&rs256)).await), Some("UNAUTHENTICATED"));
     }
 }
+
+backend_test! {
+    async fn a_signed_in_user_is_read_once_a_moment_and_a_scim_change_applies_at_once(app) {
+        // A long time to live, so that only a SCIM change can make the user be read again.
+        let app = app.with_config(|c| {
+            c.expose_sql_statement_count = true;
+            c.signed_in_user_ttl_ms = 600_000;
+        }).await;
+        let user = f::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        let statements = |body: &Value| body["extensions"]["sqlStatements"].as_u64().unwrap();
+        let first = me(&app, Some(&token)).await;
+        let second = me(&app, Some(&token)).await;
+        assert_eq!(second["data"]["me"]["id"], user.id);
+        assert_eq!(statements(&first), statements(&second) + 1, "the second request reuses the user: {first} {second}");
+        // Deactivated through this replica's SCIM endpoint: refused at the next request.
+        let (status, body) = app.scim_patch(&format!("/Users/{}", user.id), json!([{ "op": "replace", "value": { "active": false } }])).await;
+        assert_eq!(status, 200, "{body}");
+        let body = me(&app, Some(&token)).await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+        // A refusal is never kept: reactivated, the user is let in at once.
+        let (status, _) = app.scim_patch(&format!("/Users/{}", user.id), json!([{ "op": "replace", "value": { "active": true } }])).await;
+        assert_eq!(status, 200);
+        assert_eq!(me(&app, Some(&token)).await["data"]["me"]["id"], user.id);
+    }
+}
+
+backend_test! {
+    async fn with_no_time_to_live_every_request_reads_its_user(app) {
+        let app = app.with_config(|c| {
+            c.expose_sql_statement_count = true;
+            c.signed_in_user_ttl_ms = 0;
+        }).await;
+        let user = f::user(&app.db).await;
+        let token = app.token_for(&user.id);
+        me(&app, Some(&token)).await;
+        // Deactivated behind the server's back (in the database): refused at once.
+        f::set_active(&app.db, &user, false).await;
+        assert_eq!(error_code(&me(&app, Some(&token)).await), Some("UNAUTHENTICATED"));
+    }
+}

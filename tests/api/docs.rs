@@ -62,6 +62,8 @@ backend_test! {
         let demo = app.with_config(|c| {
             c.seed_demo = okrs::config::SeedDemo::Always;
             c.expose_sql_statement_count = true;
+            // The first example reads the signed-in user; the later ones reuse it.
+            c.signed_in_user_ttl_ms = 600_000;
         }).await;
         let admin = entity::user::Entity::find()
             .filter(entity::user::Column::UserName.eq(okrs::fixtures::demo::ADMIN_USER_NAME))
