@@ -24,6 +24,7 @@ use crate::domain::clock;
 use crate::error::DomainError;
 use crate::error::{Code, UserError};
 use crate::query::compile::Compiler;
+use crate::query::statements;
 
 /// The row an update, cancel or delete is about, and the version the caller last saw.
 #[derive(Debug, Clone, Default)]
@@ -104,13 +105,17 @@ crate::catalog::resources!(tracked);
 /// A column and the value an update gives it.
 pub type Change<E> = (<E as EntityTrait>::Column, Expr);
 
-/// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, see the module docs).
+/// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, see the module docs). The time
+/// to get its connection (and begin) counts as the request's pool wait.
 pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DomainError> {
     let options = TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..TransactionOptions::default()
     };
-    Ok(db.begin_with_options(options).await?)
+    let asked = std::time::Instant::now();
+    let txn = db.begin_with_options(options).await?;
+    statements::waited_for_connection(asked.elapsed());
+    Ok(txn)
 }
 
 /// Serialises link writers on PostgreSQL until the transaction ends, so two links that

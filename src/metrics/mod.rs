@@ -131,7 +131,7 @@ impl Metrics {
             ),
             pool_wait_seconds: Histograms::new(
                 "okrs_db_pool_wait_seconds",
-                "Time a GraphQL request's reads waited for database connections, in all.",
+                "Time a GraphQL request waited for database connections, in all (its reads, and its write transaction including BEGIN).",
                 ["operation_type"],
                 SECONDS,
             ),

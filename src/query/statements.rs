@@ -27,8 +27,8 @@ tokio::task_local! {
 pub struct StatementCounter {
     count: AtomicUsize,
     budget: usize,
-    /// Time the request's reads waited for a pooled connection, in microseconds.
-    pool_wait_micros: AtomicU64,
+    /// Time the request waited for pooled connections, in nanoseconds.
+    pool_wait_nanos: AtomicU64,
 }
 
 impl StatementCounter {
@@ -37,7 +37,7 @@ impl StatementCounter {
         Arc::new(Self {
             count: AtomicUsize::new(0),
             budget,
-            pool_wait_micros: AtomicU64::new(0),
+            pool_wait_nanos: AtomicU64::new(0),
         })
     }
 
@@ -46,9 +46,9 @@ impl StatementCounter {
         self.count.load(Ordering::Relaxed)
     }
 
-    /// How long the read engine's statements waited for pooled connections, in all.
+    /// How long the request waited for pooled connections, in all.
     pub fn pool_wait(&self) -> Duration {
-        Duration::from_micros(self.pool_wait_micros.load(Ordering::Relaxed))
+        Duration::from_nanos(self.pool_wait_nanos.load(Ordering::Relaxed))
     }
 }
 
@@ -130,12 +130,7 @@ where
     async move {
         let asked = Instant::now();
         let mut connection = pool.acquire().await.map_err(failed)?;
-        let waited = u64::try_from(asked.elapsed().as_micros()).unwrap_or(u64::MAX);
-        let _ = CURRENT.try_with(|counter| {
-            counter
-                .pool_wait_micros
-                .fetch_add(waited, Ordering::Relaxed)
-        });
+        waited_for_connection(asked.elapsed());
         // The text is kept for a span only when traces are exported.
         let traced = crate::telemetry::exporting().then(|| sql.clone());
         let rows = sqlx::query_with(AssertSqlSafe(sql), values)
@@ -147,6 +142,12 @@ where
         }
         Ok(rows.into_iter().map(QueryResult::from).collect())
     }
+}
+
+/// Adds `waited` to the current request's time waiting for pooled connections.
+pub fn waited_for_connection(waited: Duration) {
+    let nanos = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
+    let _ = CURRENT.try_with(|counter| counter.pool_wait_nanos.fetch_add(nanos, Ordering::Relaxed));
 }
 
 fn failed(err: sqlx::Error) -> DomainError {
