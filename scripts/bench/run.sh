@@ -4,6 +4,7 @@
 #   scripts/bench/run.sh [--scale small|medium|large] [--runs 3] [--duration 10s]
 #                        [--connections 16] [--timeout 10s] [--reseed] [--bin target/release/okrs]
 #                        [--ops q1,q2,q3,q4,m1] [--peers pg4,pg5] [--pg5-q4 okr-id|skip] [--explain]
+#                        [--replay]
 #
 # Creates (or reuses) the database okrs_bench_<scale> on $PG_BASE (default
 # postgres://postgres@127.0.0.1:5432), migrates and seeds it with `okrs seed --scale`, starts
@@ -26,11 +27,17 @@
 # sessions, sends each operation once to each server, prints the plans PostgreSQL executed
 # for it (EXPLAIN ANALYZE, read from the server log, which must be a plain file such as
 # Debian's /var/log/postgresql/postgresql-<version>-main.log; PG_LOG overrides), and exits.
+# --replay, after the load table: captures the statements our server runs for one request of
+# each operation (log_statement = 'all' on the benchmark database, reset on exit, read from
+# the same log) and replays them with pgbench (-M prepared, --connections clients, -j 1,
+# pinned to CPU 1; no server in between) for --runs runs of --duration; prints our req/s as a
+# fraction of pgbench's transactions/s. See replay.py. REPLAY_SCRIPTS=<dir> keeps the pgbench
+# scripts there; REPLAY_PORT (default 18083) is the port of the capturing server.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin="" explain=0 pg5_q4=okr-id
+scale=small runs=3 duration=10s connections=16 timeout=10s reseed=0 bin="" explain=0 pg5_q4=okr-id replay=0
 ops=(q1 q2 q3 q4 m1)
 peers=(pg4 pg5)
 while [[ $# -gt 0 ]]; do
@@ -43,10 +50,11 @@ while [[ $# -gt 0 ]]; do
     --reseed) reseed=1; shift ;;
     --bin) bin="$2"; shift 2 ;;
     --explain) explain=1; shift ;;
+    --replay) replay=1; shift ;;
     --ops) IFS=, read -r -a ops <<<"$2"; shift 2 ;;
     --peers) IFS=, read -r -a peers <<<"$2"; shift 2 ;;
     --pg5-q4) pg5_q4="$2"; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -78,6 +86,7 @@ work="$(mktemp -d)"
 pids=()
 cleanup() {
   [[ $explain -eq 0 ]] || explain_off
+  [[ $replay -eq 0 ]] || replay_off
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
@@ -89,7 +98,11 @@ if ! command -v wrk >/dev/null; then
   log "installing wrk"
   apt-get install -y wrk >&2 || { apt-get update >&2 && apt-get install -y wrk >&2; }
 fi
-for tool in taskset curl jq psql node npm; do
+if [[ $replay -eq 1 ]] && ! command -v pgbench >/dev/null; then
+  log "installing pgbench (postgresql-client-15)"
+  apt-get install -y postgresql-client-15 >&2 || { apt-get update >&2 && apt-get install -y postgresql-client-15 >&2; }
+fi
+for tool in taskset curl jq psql node npm $([[ $replay -eq 0 ]] || echo pgbench python3); do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
 if [[ -z "$bin" ]]; then
@@ -180,6 +193,10 @@ explain_off() {
   done
 }
 pg_log="${PG_LOG:-$(ls -t /var/log/postgresql/postgresql-*-main.log 2>/dev/null | head -1)}"
+replay_off() { psql "$pg_base/postgres" -q -c "ALTER DATABASE \"$db\" RESET log_statement" || true; }
+if [[ $replay -eq 1 ]]; then
+  [[ -r "$pg_log" ]] || { echo "--replay: no readable PostgreSQL log (set PG_LOG)" >&2; exit 2; }
+fi
 if [[ $explain -eq 1 ]]; then
   [[ -r "$pg_log" ]] || { echo "--explain: no readable PostgreSQL log (set PG_LOG)" >&2; exit 2; }
   explain_on
@@ -424,3 +441,97 @@ for op in "${ops[@]}"; do
   sizes+="${op^^} $(joined / "${cells[@]}"); "
 done
 echo "Response sizes (bytes, $(joined / "${names[@]}")): $sizes"
+
+[[ $replay -eq 1 ]] || exit 0
+
+# Replay (--replay): the database's own limit for our statements. A fresh server of ours
+# (pinned to CPU 0 like the other) starts after `log_statement = 'all'` is set on the
+# benchmark database, so that only its sessions log statements (the servers above opened
+# theirs before). Each operation is sent twice, 1.1 s after the previous operation, and the
+# two requests within 0.9 s; only the second request's statements are kept: the first one
+# also reads the signed-in user (cached for a second) and may open connections. M1's two requests score the same key result (the 1000th of the id
+# list, or the last) 0.35 and then 0.40, so that the second one writes. replay.py turns the
+# statements into a pgbench script: parameters inlined as literals, and for M1 a random key
+# result of the id list and a random mid-score per transaction, as wrk.lua does, with the
+# objective, OKR and version read back by \aset (and the rest of the transaction skipped
+# when the objective or OKR is deleted, where our server rolls back and answers NOT_FOUND). pgbench replaces both wrk and our server: it
+# runs on CPU 1 (taskset -c 1) with --connections clients on one thread (-j 1), each client
+# one connection that runs the statements one after another; PostgreSQL is not pinned.
+dur_secs() { # dur_secs <wrk duration: 10, 10s, 2m, 1h> -> seconds
+  case "$1" in
+    *s) echo "${1%s}" ;; *m) echo $(( ${1%m} * 60 )) ;; *h) echo $(( ${1%h} * 3600 )) ;; *) echo "$1" ;;
+  esac
+}
+capture_port="${REPLAY_PORT:-18083}"
+capture_url="http://127.0.0.1:$capture_port/graphql"
+psql "$pg_base/postgres" -v ON_ERROR_STOP=1 -q -c "ALTER DATABASE \"$db\" SET log_statement = 'all'"
+DATABASE_URL="$db_url?sslmode=disable" BIND_ADDR="127.0.0.1:$capture_port" EXPOSE_SQL_STATEMENT_COUNT=true \
+  DATABASE_MAX_CONNECTIONS=5 SEED_DEMO=never GRAPHIQL=false LOG_FILTER=warn taskset -c 0 "$bin" serve >"$work/capture.log" 2>&1 &
+capture_pid=$!; pids+=("$capture_pid")
+wait_for "$capture_url" "$capture_pid" || { cat "$work/capture.log" >&2; exit 1; }
+capture_id="$(sed -n '1000p' "$work/kr-ids")"; [[ -n $capture_id ]] || capture_id="$(tail -1 "$work/kr-ids")"
+declare -A summary served
+for op in "${ops[@]}"; do
+  if [[ $op == m1 ]]; then
+    sed "s/__ID__/$capture_id/; s/__MID__/0.35/" "$work/ours-m1.json" >"$work/replay-first.json"
+    sed "s/__ID__/$capture_id/; s/__MID__/0.40/" "$work/ours-m1.json" >"$work/replay-second.json"
+  else
+    cp "$work/ours-$op.json" "$work/replay-first.json"; cp "$work/ours-$op.json" "$work/replay-second.json"
+  fi
+  for attempt in 1 2 3; do
+    sleep 1.1 # the cached signed-in user expires: the first request reads it, the second does not
+    start=$(date +%s%N)
+    post "$capture_url" "$work/replay-first.json" "$token" >/dev/null || { echo "replay capture $op: HTTP error" >&2; exit 1; }
+    offset="$(log_size)"
+    response="$(post "$capture_url" "$work/replay-second.json" "$token")" || { echo "replay capture $op: HTTP error" >&2; exit 1; }
+    (( $(date +%s%N) - start < 900000000 )) && break
+    log "replay capture $op: the two requests took over 0.9 s, trying again"
+    [[ $attempt -lt 3 ]] || { echo "replay capture $op: could not send two requests within 0.9 s" >&2; exit 1; }
+  done
+  if jq -e '.errors' <<<"$response" >/dev/null; then
+    echo "replay capture $op answered with errors: $(jq -c .errors <<<"$response")" >&2; exit 1
+  fi
+  if [[ $op == m1 ]] && ! jq -e '.data.scoreKeyResult | (.userErrors | length) == 0 and (.keyResult.midScore | tonumber) == 0.4' <<<"$response" >/dev/null; then
+    echo "replay capture m1: key result $capture_id was not scored 0.40: $(jq -c .data <<<"$response")" >&2; exit 1
+  fi
+  served[$op]="$(jq '.extensions.sqlStatements' <<<"$response")"
+  extra=()
+  [[ $op != m1 ]] || extra=(--ids "$work/kr-ids" --id "$capture_id" --mid-ppb 400000000)
+  summary[$op]="$(python3 "$here/replay.py" --log "$pg_log" --offset "$offset" --db "$db" --db-url "$db_url" \
+    --out "$work/replay-$op.pgb" "${extra[@]}")"
+  log "replay capture $op: ${summary[$op]} (server counted ${served[$op]})"
+  [[ -z "${REPLAY_SCRIPTS:-}" ]] || { mkdir -p "$REPLAY_SCRIPTS" && cp "$work/replay-$op.pgb" "$REPLAY_SCRIPTS/$op.pgb"; }
+done
+replay_off
+kill "$capture_pid" 2>/dev/null || true; wait "$capture_pid" 2>/dev/null || true
+summary_field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"${summary[$1]}"; }
+declare -A tps
+for op in "${ops[@]}"; do
+  quiet_database
+  # One transaction first: a statement that fails aborts the client and pgbench exits non-zero.
+  pgbench -n -M prepared -c 1 -t 1 -f "$work/replay-$op.pgb" "$db_url" >"$work/pgbench.out" 2>&1 ||
+    { cat "$work/pgbench.out" "$work/replay-$op.pgb" >&2; echo "replay $op: the pgbench script above fails" >&2; exit 1; }
+  lines=""
+  for run in $(seq "$runs"); do
+    quiet_database
+    taskset -c 1 pgbench -n -M prepared -c "$connections" -j 1 -T "$(dur_secs "$duration")" \
+      -f "$work/replay-$op.pgb" "$db_url" >"$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out" >&2; exit 1; }
+    line="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$work/pgbench.out")"
+    log "pgbench $op run $run: tps=$line, $(grep -E '^number of (transactions actually processed|failed transactions)' "$work/pgbench.out" | tr '\n' ' ')"
+    lines+="$line"$'\n'
+  done
+  tps[$op]="$(printf '%s' "$lines" | median)"
+done
+echo
+echo "Replay: our statements for one request of each operation, run by pgbench -M prepared -c $connections -j 1 on CPU 1 (taskset -c 1), $runs runs of $duration, medians; no server in between, PostgreSQL not pinned. Ours: the req/s above (wrk on CPU 1, our server on CPU 0)."
+echo "pgbench runs the statements one after another on one connection per client; our server runs a request's DataLoader batches of the same level in parallel on its two pools. Parameters are inlined literals (prepared once per connection); M1 scores a random key result of the id list with a random mid-score per transaction, as wrk.lua does."
+echo
+echo "| Op | SQL stmts/req | ours req/s | pgbench tps | ours÷replay |"
+echo "|---|---:|---:|---:|---:|"
+for op in "${ops[@]}"; do
+  rps="$(printf '%s' "${result[ours-$op]}" | field rps | median)"
+  n="$(summary_field "$op" sql)"; all="$(summary_field "$op" statements)"
+  [[ $all == "$n" ]] || n+=" + $(( all - n )) BEGIN/COMMIT"
+  [[ $op != m1 || $(summary_field "$op" random) == yes ]] || n+=" (fixed values: $(summary_field "$op" note))"
+  echo "| ${op^^} | $n | $(cell '%.0f' "$rps") | $(cell '%.0f' "${tps[$op]}") | $(ratio "$rps" "${tps[$op]}") |"
+done
