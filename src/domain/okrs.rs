@@ -129,13 +129,18 @@ pub async fn writable_objective(
     raw_id: &str,
     lock: Lock,
 ) -> Result<Option<objective::Model>, DomainError> {
-    let id = cs.id(field, raw_id);
-    let objective = store::lookup_locked::<objective::Entity>(db, cs, field, id, lock).await?;
-    if let Some(objective) = &objective {
-        let okr = of_objective(db, objective).await?;
-        authorize(db, actor, cs, field, &okr).await?;
-    }
-    Ok(objective)
+    let Some(id) = cs.id(field, raw_id) else {
+        return Ok(None);
+    };
+    // The objective (locked) and its OKR (read) in one statement.
+    let found =
+        store::find_locked_with_parent::<objective::Entity, okr::Entity>(db, id, lock).await?;
+    let Some((objective, okr)) = found else {
+        cs.add(field, Code::NotFound, "does not exist");
+        return Ok(None);
+    };
+    authorize(db, actor, cs, field, &okr).await?;
+    Ok(Some(objective))
 }
 
 /// The live objective `raw_id` names, live as reads see it (neither it nor its OKR deleted),

@@ -12,10 +12,11 @@
 //! ([`lock_link_graph`]).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryFilter, QuerySelect, QueryTrait, Related, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 
 use crate::catalog::EntityDef;
@@ -195,6 +196,39 @@ pub async fn find_locked<E: Tracked>(
         .filter(E::id_col().eq(id))
         .filter(live::<E>(db.get_database_backend()));
     Ok(lock.apply(select).one(db).await?)
+}
+
+/// The live row with this id, locked as `lock` says, with its parent `P` read in the same
+/// statement. Only the row is locked (`FOR SHARE OF` / `FOR UPDATE OF` its table), exactly
+/// as [`find_locked`] locks it: the parent is read, not locked.
+pub async fn find_locked_with_parent<E, P>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    lock: Lock,
+) -> Result<Option<(E::Model, P::Model)>, DomainError>
+where
+    E: Tracked + Related<P>,
+    P: EntityTrait,
+{
+    let mut select = E::find()
+        .filter(E::id_col().eq(id))
+        .filter(live::<E>(db.get_database_backend()))
+        .find_also_related(P::default());
+    let clause = match lock {
+        Lock::None => None,
+        Lock::Share => Some(LockType::Share),
+        Lock::Exclusive => Some(LockType::Update),
+    };
+    if let Some(clause) = clause {
+        QueryTrait::query(&mut select).lock_with_tables(clause, [E::default()]);
+    }
+    match select.one(db).await? {
+        None => Ok(None),
+        Some((row, Some(parent))) => Ok(Some((row, parent))),
+        Some((_, None)) => Err(DomainError::Internal(anyhow::anyhow!(
+            "a live row without its parent"
+        ))),
+    }
 }
 
 /// The live row `id` names, share-locked as the parent of a write, or a `NotFound` error at
