@@ -34,20 +34,30 @@ impl Operation {
         self.sql_statements += other.sql_statements;
         self.pool_wait += other.pool_wait;
         for code in other.error_codes {
-            if !self.error_codes.contains(&code) {
-                self.error_codes.push(code);
-            }
+            self.note_error_code(code);
+        }
+    }
+
+    /// Records an error's `extensions.code`, once however many errors carry it.
+    pub fn note_error_code(&mut self, code: String) {
+        if !self.error_codes.contains(&code) {
+            self.error_codes.push(code);
         }
     }
 }
 
-/// Middleware: logs the request once its response is ready, and counts it in `metrics`.
-pub async fn log(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+/// Middleware: logs the request once its response is ready, and counts it in `metrics`
+/// when they are collected.
+pub async fn log(
+    State(metrics): State<Option<Arc<Metrics>>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned());
+    let route = metrics.as_ref().and_then(|_| {
+        let path = request.extensions().get::<MatchedPath>()?;
+        Some(path.as_str().to_owned())
+    });
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let request_id = request
@@ -61,13 +71,15 @@ pub async fn log(State(metrics): State<Arc<Metrics>>, request: Request, next: Ne
     let duration_ms = (seconds * 1_000_000.0).round() / 1000.0;
     let operation = response.extensions().get::<Operation>();
     name_span(response.status().as_u16(), operation);
-    metrics.observe(&metrics::Request {
-        route: route.as_deref(),
-        method: method.as_str(),
-        status: response.status().as_u16(),
-        seconds,
-        operation,
-    });
+    if let Some(metrics) = &metrics {
+        metrics.observe(&metrics::Request {
+            route: route.as_deref(),
+            method: method.as_str(),
+            status: response.status().as_u16(),
+            seconds,
+            operation,
+        });
+    }
     let error_codes = operation.map(|op| op.error_codes.join(","));
     tracing::info!(
         target: "okrs::access",

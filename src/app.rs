@@ -72,8 +72,12 @@ impl Application {
             .context("connecting the batch pool to the database")?;
         let cors = crate::cors::layer(&config)?;
         let dev_token = development_token(&db, &config, &keys).await?;
-        let metrics = Arc::new(Metrics::new());
-        let overview = overview_job(&db, &config, &metrics)?;
+        // Collected only when they are served: no work per request otherwise.
+        let metrics = config
+            .metrics_bind_addr
+            .is_some()
+            .then(|| Arc::new(Metrics::new()));
+        let overview = overview_job(&db, &config, metrics.as_ref())?;
         let addr = listen_addr(&config);
         let listener = TcpListener::bind(addr)
             .await
@@ -105,7 +109,7 @@ impl Application {
             ))),
             config: config.clone(),
         };
-        let metrics = metrics_listener.map(|listener| {
+        let metrics = metrics_listener.zip(metrics).map(|(listener, metrics)| {
             let scrape = Scrape {
                 metrics,
                 // SQLite reads batches through the main pool itself.
@@ -286,18 +290,18 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 fn overview_job(
     db: &DatabaseConnection,
     config: &Config,
-    metrics: &Arc<Metrics>,
+    metrics: Option<&Arc<Metrics>>,
 ) -> anyhow::Result<Option<(OverviewJob, Schedule)>> {
     let Some(mailer) = Mailer::from_config(config).context("setting up SMTP")? else {
         return Ok(None);
     };
     let schedule = Schedule::from_config(config)?;
     let replica = uuid::Uuid::new_v4().to_string();
-    Ok(Some((
-        OverviewJob::new(db.clone(), mailer, &config.mail_base_url, &replica)
-            .with_metrics(metrics.clone()),
-        schedule,
-    )))
+    let mut job = OverviewJob::new(db.clone(), mailer, &config.mail_base_url, &replica);
+    if let Some(metrics) = metrics {
+        job = job.with_metrics(metrics.clone());
+    }
+    Ok(Some((job, schedule)))
 }
 
 fn listen_addr(config: &Config) -> SocketAddr {

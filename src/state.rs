@@ -31,8 +31,8 @@ pub struct AppState {
     pub documents: Arc<DocumentCache>,
     /// Documents registered by automatic persisted queries, by hash.
     pub persisted: Arc<PersistedQueries>,
-    /// The server's metrics.
-    pub metrics: Arc<Metrics>,
+    /// The server's metrics, when they are served (`METRICS_BIND_ADDR`).
+    pub metrics: Option<Arc<Metrics>>,
     /// Users who signed in a moment ago.
     pub signed_in: Arc<SignedInUsers>,
     /// Development mode only: a token for the demo admin, pre-filled in GraphiQL.

@@ -110,7 +110,7 @@ fn otlp_protocol() -> Result<Option<Protocol>, String> {
     }
 }
 
-/// A tracer provider exporting in batches over OTLP/HTTP; W3C trace context propagation.
+/// A tracer provider exporting in batches over OTLP/HTTP.
 fn exporting_provider(protocol: Protocol) -> Result<SdkTracerProvider, String> {
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
@@ -125,7 +125,6 @@ fn exporting_provider(protocol: Protocol) -> Result<SdkTracerProvider, String> {
         .with_attribute(KeyValue::new("service.version", env!("CARGO_PKG_VERSION")))
         .build();
     let batches = BatchSpanProcessor::builder(exporter, runtime::Tokio).build();
-    opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     Ok(SdkTracerProvider::builder()
         .with_span_processor(batches)
         .with_resource(resource)

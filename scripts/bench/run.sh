@@ -221,7 +221,7 @@ declare -A server_pid
 # Ten PostgreSQL connections each: ours opens two pools of DATABASE_MAX_CONNECTIONS (requests
 # and DataLoader batches), PostGraphile 4 one of --max-pool-size, PostGraphile 5 one
 # node-postgres pool of poolConfig.max = 10 (pg5/graphile.config.mjs).
-DATABASE_URL="$db_url?sslmode=disable" BIND_ADDR="127.0.0.1:$(port_of "${url[ours]}")" EXPOSE_SQL_STATEMENT_COUNT=true \
+DATABASE_URL="$db_url?sslmode=disable" BIND_ADDR="127.0.0.1:$(port_of "${url[ours]}")" EXPOSE_SQL_STATEMENT_COUNT=true METRICS_BIND_ADDR=127.0.0.1:0 \
   DATABASE_MAX_CONNECTIONS=5 SEED_DEMO=never GRAPHIQL=false LOG_FILTER=warn taskset -c 0 "$bin" serve >"$work/ours.log" 2>&1 &
 server_pid[ours]=$!; pids+=("${server_pid[ours]}")
 if has_peer pg4; then

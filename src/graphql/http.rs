@@ -246,20 +246,15 @@ pub fn prepare(state: &AppState, params: &mut Params) -> Result<Option<Arc<Execu
         let sent = (!params.query.is_empty()).then_some(params.query.as_str());
         match state.persisted.resolve(persisted, sent) {
             Ok(query) if sent.is_none() => {
-                state.metrics.persisted_query("hit");
+                count_persisted(state, "hit");
                 params.query = query.as_ref().to_owned();
             }
-            Ok(_) => state.metrics.persisted_query("registered"),
+            Ok(_) => count_persisted(state, "registered"),
             Err(unresolved) => {
                 if unresolved == Unresolved::NotFound {
-                    state.metrics.persisted_query("miss");
+                    count_persisted(state, "miss");
                 }
-                let code = match unresolved {
-                    Unresolved::NotFound => code::PERSISTED_QUERY_NOT_FOUND,
-                    Unresolved::NotSupported => code::PERSISTED_QUERY_NOT_SUPPORTED,
-                    Unresolved::HashMismatch => code::BAD_USER_INPUT,
-                };
-                return Err((unresolved.message().to_owned(), code));
+                return Err((unresolved.message().to_owned(), unresolved.code()));
             }
         }
     }
@@ -271,6 +266,13 @@ pub fn prepare(state: &AppState, params: &mut Params) -> Result<Option<Arc<Execu
         Prepared::Ready(document) => Ok(Some(document)),
         Prepared::Unparsable => Ok(None),
         Prepared::Refused(refusal) => Err((refusal.to_string(), refusal.code())),
+    }
+}
+
+/// Counts a persisted-query lookup, when metrics are collected.
+fn count_persisted(state: &AppState, result: &'static str) {
+    if let Some(metrics) = &state.metrics {
+        metrics.persisted_query(result);
     }
 }
 
@@ -340,10 +342,8 @@ async fn execute_json(
                 async_graphql::Value::String(text) => text.clone(),
                 other => other.to_string(),
             });
-        if let Some(code) = code
-            && !logged.error_codes.contains(&code)
-        {
-            logged.error_codes.push(code);
+        if let Some(code) = code {
+            logged.note_error_code(code);
         }
     }
     let request_error = is_request_error(&response);

@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::graphql::errors::code;
+
 /// Longer documents are run but not registered.
 const LONGEST_KEPT: usize = 64 * 1024;
 /// The most bytes of documents kept, whatever the capacity: the oldest leave first.
@@ -63,6 +65,15 @@ pub enum Unresolved {
 }
 
 impl Unresolved {
+    /// The error's `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => code::PERSISTED_QUERY_NOT_FOUND,
+            Self::NotSupported => code::PERSISTED_QUERY_NOT_SUPPORTED,
+            Self::HashMismatch => code::BAD_USER_INPUT,
+        }
+    }
+
     /// The error message: Apollo's clients recognise the first two by it.
     pub fn message(&self) -> &'static str {
         match self {
