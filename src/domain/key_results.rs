@@ -4,7 +4,7 @@
 use entity::{key_result, key_result_check_in};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection};
 
 use crate::domain::changeset::{CONTENT_MAX, Changeset, Given, TEXT_MAX, on_constraint};
 use crate::domain::clock;
@@ -116,6 +116,9 @@ pub async fn update(
     actor: &Actor,
     patch: KeyResultPatch,
 ) -> Result<key_result::Model, DomainError> {
+    if let Some(stored) = update_in_one_statement(db, actor, &patch).await? {
+        return Ok(stored);
+    }
     let txn = store::begin(db).await?;
     let current = writable(&txn, actor, &patch.target).await?;
     let mut cs = Changeset::new();
@@ -131,6 +134,52 @@ pub async fn update(
         changes.push((key_result::Column::Content, Expr::val(content)));
     }
     store::commit_update::<key_result::Entity>(txn, current.id, current, changes).await
+}
+
+/// The usual edit or score in one statement ([`store::update_if`]), when the input is valid,
+/// the key result live, writable by `actor` and at the expected version, and something
+/// changes. `None` in every other case: [`update`]'s full path then says why, or returns the
+/// key result unchanged.
+async fn update_in_one_statement(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    patch: &KeyResultPatch,
+) -> Result<Option<key_result::Model>, DomainError> {
+    use key_result::Column;
+    let mut cs = Changeset::new();
+    let id = cs.id("id", &patch.target.id);
+    let content = patch
+        .content
+        .as_deref()
+        .map(|text| cs.required_text("content", Some(text), CONTENT_MAX));
+    let mid = cs.score("midScore", patch.mid_score, None);
+    let fin = cs.score("finalScore", patch.final_score, None);
+    let (Some(id), true) = (id, cs.is_valid()) else {
+        return Ok(None);
+    };
+    let mut changes: Vec<Change<key_result::Entity>> = Vec::new();
+    let mut differs = Condition::any();
+    if let Some(mid) = mid {
+        changes.push((Column::MidScorePpb, Expr::val(mid)));
+        differs = differs.add(Column::MidScorePpb.ne(mid));
+    }
+    if let Some(fin) = fin {
+        changes.push((Column::FinalScorePpb, Expr::val(fin)));
+        differs = differs.add(Column::FinalScorePpb.ne(fin));
+    }
+    if let Some(Some(content)) = content {
+        differs = differs.add(Column::Content.ne(content.as_str()));
+        changes.push((Column::Content, Expr::val(content)));
+    }
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let mut condition = Condition::all().add(differs);
+    if let Some(objectives) = okrs::writable_objective_ids(actor) {
+        condition = condition.add(Column::ObjectiveId.in_subquery(objectives));
+    }
+    let expected = patch.target.expected_version;
+    store::update_if::<key_result::Entity>(db, id, expected, changes, condition).await
 }
 
 /// Cancels (`true`) or uncancels (`false`) a live key result.

@@ -2,6 +2,7 @@
 //! decisions.md 8), and finding the OKR that owns a row.
 
 use entity::{cycle, group, objective, okr};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
@@ -141,6 +142,25 @@ pub async fn writable_objective(
     };
     authorize(db, actor, cs, field, &okr).await?;
     Ok(Some(objective))
+}
+
+/// The ids of the objectives `actor` may write under ([`policy::okr_writable_by`]), as a
+/// subquery for a write that checks its permission in its own statement; `None` for an admin,
+/// who may write under every objective.
+pub fn writable_objective_ids(actor: &Actor) -> Option<SelectStatement> {
+    let writable = policy::okr_writable_by(actor)?;
+    Some(
+        Query::select()
+            .column((objective::Entity, objective::Column::Id))
+            .from(objective::Entity)
+            .inner_join(
+                okr::Entity,
+                Expr::col((okr::Entity, okr::Column::Id))
+                    .equals((objective::Entity, objective::Column::OkrId)),
+            )
+            .cond_where(writable)
+            .to_owned(),
+    )
 }
 
 /// The live objective `raw_id` names, live as reads see it (neither it nor its OKR deleted),

@@ -5,7 +5,8 @@
 //! memberships are for admins only. A refusal is a `Forbidden` user error.
 
 use entity::{group_membership, okr, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::sea_query::{Query, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::domain::users;
 use crate::error::DomainError;
@@ -57,6 +58,28 @@ pub async fn may_write_owner(
         .count(db)
         .await?;
     Ok(memberships > 0)
+}
+
+/// [`may_write_okr`] as a condition over the `okrs` table, for a write that checks it in
+/// its own statement: the owner, or a live member of the owning group; `None` (no
+/// condition) for an admin.
+pub fn okr_writable_by(actor: &Actor) -> Option<Condition> {
+    if actor.admin {
+        return None;
+    }
+    let me = actor.user.id.as_str();
+    let my_groups = Query::select()
+        .column(group_membership::Column::GroupId)
+        .from(group_membership::Entity)
+        .and_where(group_membership::Column::UserId.eq(me))
+        .and_where(group_membership::Column::DeletedAt.is_null())
+        .to_owned();
+    let by_group: SimpleExpr = okr::Column::GroupId.in_subquery(my_groups);
+    Some(
+        Condition::any()
+            .add(okr::Column::UserId.eq(me))
+            .add(by_group),
+    )
 }
 
 /// `Forbidden` at `field` unless `actor` may write to `okr`.

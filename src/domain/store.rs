@@ -14,9 +14,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QuerySelect, QueryTrait, Related, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityTrait, QueryFilter, QuerySelect, QueryTrait, Related, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 use crate::catalog::EntityDef;
@@ -365,6 +365,39 @@ pub async fn update<E: Tracked>(
         Some(row) => expect_version(E::version_of(&row), Some(version)).map(|()| row),
         None => UserError::fail(&["id"], Code::NotFound, "does not exist"),
     }
+}
+
+/// The common case of a guarded update in one statement, outside any transaction: applies
+/// `changes` to the row `id` if it is live by its declared rule (its parents' included), is at
+/// the `expected` version when one is given, and `condition` holds for it (the caller's
+/// permission, and that something changes). Returns the row as stored, or `None` when no row
+/// matched: the caller then takes its full path, which says why (or finds nothing to change).
+///
+/// One statement is atomic on both databases. On PostgreSQL a concurrent writer of the same
+/// row (another update, or a parent's delete, which writes its children: decisions.md 27) is
+/// waited for and the row checked again, so this never writes a row that was deleted or moved
+/// to another version under it; the parents and the permission are read as of the statement's
+/// start, as if this write came first.
+pub async fn update_if<E: Tracked>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    expected: Option<i32>,
+    changes: Vec<Change<E>>,
+    condition: Condition,
+) -> Result<Option<E::Model>, DomainError> {
+    let mut update = E::update_many()
+        .col_expr(E::version_col(), Expr::col(E::version_col()).add(1))
+        .col_expr(E::updated_at_col(), Expr::val(clock::now()))
+        .filter(E::id_col().eq(id))
+        .filter(live::<E>(db.get_database_backend()))
+        .filter(condition);
+    if let Some(version) = expected {
+        update = update.filter(E::version_col().eq(version));
+    }
+    for (column, value) in changes {
+        update = update.col_expr(column, value);
+    }
+    Ok(update.exec_with_returning(db).await?.into_iter().next())
 }
 
 /// [`update`] inside `txn`, then commits it.

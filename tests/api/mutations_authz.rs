@@ -16,8 +16,14 @@ enum Outcome {
 }
 
 /// The OKR-scoped writes, as (mutation, input, entity field) for an objective `o` of OKR
-/// `okr`, a second objective `t` of the same OKR.
-fn okr_writes(okr: i64, o: i64, t: i64, tag: &str) -> Vec<(&'static str, Value, &'static str)> {
+/// `okr`, a second objective `t` of the same OKR, and a key result `kr` of `o`.
+fn okr_writes(
+    okr: i64,
+    o: i64,
+    t: i64,
+    kr: i64,
+    tag: &str,
+) -> Vec<(&'static str, Value, &'static str)> {
     vec![
         (
             "createObjective",
@@ -32,6 +38,16 @@ fn okr_writes(okr: i64, o: i64, t: i64, tag: &str) -> Vec<(&'static str, Value, 
         (
             "createKeyResult",
             json!({ "objectiveId": s(o), "content": tag }),
+            "keyResult { id }",
+        ),
+        (
+            "scoreKeyResult",
+            json!({ "id": s(kr), "midScore": "0.25", "finalScore": "0.75" }),
+            "keyResult { id }",
+        ),
+        (
+            "updateKeyResult",
+            json!({ "id": s(kr), "content": tag }),
             "keyResult { id }",
         ),
         (
@@ -55,7 +71,7 @@ fn okr_writes(okr: i64, o: i64, t: i64, tag: &str) -> Vec<(&'static str, Value, 
 }
 
 const SNAPSHOT: &str = "query($id: ID!) { okr(id: $id) { version reflection { id reflection } objectives { nodes {
-    id content version cancelled assessment { id } keyResults { nodes { id } } contributesTo { nodes { id } } } } } }";
+    id content version cancelled assessment { id } keyResults { nodes { id content midScore finalScore version } } contributesTo { nodes { id } } } } } }";
 
 async fn snapshot(app: &TestApp, token: &str, okr: i64) -> Value {
     app.data(token, SNAPSHOT, json!({ "id": s(okr) })).await
@@ -124,8 +140,9 @@ backend_test! {
                 };
                 let o = f::objective(db, okr.id).await.unwrap();
                 let t = f::objective(db, okr.id).await.unwrap();
+                let kr = f::key_result(db, o.id, 0, 0).await.unwrap();
                 let before = snapshot(&app, &admin_token, okr.id).await;
-                for (field, input, sel) in okr_writes(okr.id, o.id, t.id, who) {
+                for (field, input, sel) in okr_writes(okr.id, o.id, t.id, kr.id, who) {
                     check(&app, token.as_deref(), expected, field, input, sel).await;
                 }
                 let after = snapshot(&app, &admin_token, okr.id).await;

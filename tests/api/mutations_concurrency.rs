@@ -68,6 +68,22 @@ backend_test! {
 }
 
 backend_test! {
+    async fn concurrent_scores_with_one_expected_version_have_one_winner(app) {
+        let w = owner(&app).await;
+        let key_result = f::key_result(&app.db, w.objective.id, 0, 0).await.unwrap();
+        let inputs = (0..RACERS)
+            .map(|i| json!({ "id": s(key_result.id), "midScore": format!("0.{}", i + 1), "expectedVersion": 1 }))
+            .collect();
+        let payloads = race(&app, &w.token, "scoreKeyResult", inputs, "keyResult { midScore version }").await;
+        one_winner(&payloads, "STALE");
+        let winner = payloads.iter().find(|p| errors(p).is_empty()).unwrap();
+        let data = app.data(&w.token, "query($id: ID!) { keyResult(id: $id) { midScore version } }", json!({ "id": s(key_result.id) })).await;
+        assert_eq!(data["keyResult"], winner["keyResult"], "the stored row is the winner's");
+        assert_eq!(data["keyResult"]["version"], 2);
+    }
+}
+
+backend_test! {
     async fn concurrent_links_closing_a_cycle_cannot_both_pass(app) {
         let w = owner(&app).await;
         for _ in 0..3 {

@@ -70,10 +70,12 @@ backend_test! {
         let other = f::objective(&app.db, w.okr.id).await.unwrap();
         for round in 0..ROUNDS {
             let doomed = f::objective(&app.db, w.okr.id).await.unwrap();
+            let scored = f::key_result(&app.db, doomed.id, 0, 0).await.unwrap();
             let id = s(doomed.id);
             let mut shots: Vec<Shot> = (0..4)
                 .map(|i| ("createKeyResult", json!({ "objectiveId": id, "content": format!("KR {i}") }), "keyResult { id }"))
                 .collect();
+            shots.extend((1..=2).map(|i| ("scoreKeyResult", json!({ "id": s(scored.id), "midScore": format!("0.{i}") }), "keyResult { id }")));
             shots.push(("createObjectiveAssessment", json!({ "objectiveId": id, "assessment": "A" }), "objectiveAssessment { id }"));
             shots.push(("linkObjectives", json!({ "sourceObjectiveId": id, "linkedToObjectiveId": s(other.id) }), "objectiveLink { id }"));
             shots.push(("linkObjectives", json!({ "sourceObjectiveId": s(other.id), "linkedToObjectiveId": id }), "objectiveLink { id }"));
