@@ -40,6 +40,11 @@ fn batching<T: Send + Sync + 'static>(loader: T, scheduler: &Arc<Scheduler>) -> 
 /// A loader failure, shared by every key of the failed batch.
 pub type LoadError = Arc<DomainError>;
 
+/// A load in progress, boxed: async-graphql moves every field's future into a box of the
+/// size of the largest field of its type, so a DataLoader's future carried inline by the
+/// fields that load would be copied for every field of the type, `id` included.
+pub type Loading<'a, T> = futures::future::BoxFuture<'a, Result<T, LoadError>>;
+
 /// A row type the loaders can key by its primary key.
 pub trait Row: Positional + Clone + Send + Sync + 'static {
     /// The table's description.
@@ -431,61 +436,61 @@ impl Loaders {
     }
 
     /// The group that owns an OKR, even when it has been deleted since.
-    pub async fn owner_group(&self, id: i64) -> Result<Option<group::Model>, LoadError> {
+    pub fn owner_group(&self, id: i64) -> Loading<'_, Option<group::Model>> {
         self.scheduler.registered();
-        self.owner_groups.load_one(id).await
+        Box::pin(self.owner_groups.load_one(id))
     }
 
     /// The live row of `M` with this key, if any.
-    pub async fn one<M: Row>(&self, key: ParentKey) -> Result<Option<M>, LoadError> {
+    pub fn one<M: Row>(&self, key: ParentKey) -> Loading<'_, Option<M>> {
         self.scheduler.registered();
-        self.by_id::<M>().load_one(key).await
+        Box::pin(self.by_id::<M>().load_one(key))
     }
 
     /// The page of `M` rows related to `parent` through `relation`, with these arguments.
-    pub async fn page<M: Row>(
+    pub fn page<M: Row>(
         &self,
         relation: RelationRef,
         spec: Arc<ListSpec>,
         parent: ParentKey,
-    ) -> Result<Page<M>, LoadError> {
+    ) -> Loading<'_, Page<M>> {
         self.scheduler.registered();
-        Ok(self
-            .children::<M>()
-            .load_one(ChildKey {
-                relation,
-                spec: SpecKey::new(spec),
-                parent,
-            })
-            .await?
-            .unwrap_or_default())
+        let key = ChildKey {
+            relation,
+            spec: SpecKey::new(spec),
+            parent,
+        };
+        Box::pin(async move {
+            Ok(self
+                .children::<M>()
+                .load_one(key)
+                .await?
+                .unwrap_or_default())
+        })
     }
 
     /// How many rows related to `parent` through `relation` match `filter`.
-    pub async fn count(
+    pub fn count(
         &self,
         relation: RelationRef,
         filter: Arc<FilterKey>,
         parent: ParentKey,
-    ) -> Result<u64, LoadError> {
+    ) -> Loading<'_, u64> {
         self.scheduler.registered();
-        Ok(self
-            .counts
-            .load_one(CountKey {
-                relation,
-                filter,
-                parent,
-            })
-            .await?
-            .unwrap_or(0))
+        let key = CountKey {
+            relation,
+            filter,
+            parent,
+        };
+        Box::pin(async move { Ok(self.counts.load_one(key).await?.unwrap_or(0)) })
     }
 }
 
 impl Loaders {
     /// An objective's computed `(mid, final)` scores in parts per billion.
-    pub async fn scores(&self, objective_id: i64) -> Result<(i64, i64), LoadError> {
+    pub fn scores(&self, objective_id: i64) -> Loading<'_, (i64, i64)> {
         self.scheduler.registered();
         self.scheduler.registered();
-        Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0)))
+        Box::pin(async move { Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0))) })
     }
 }

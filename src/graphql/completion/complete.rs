@@ -10,7 +10,6 @@
 //! `null` (§6.4.4). Errors are kept, each naming the field that raised it, in document order.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use async_graphql::indexmap::IndexMap;
@@ -19,6 +18,7 @@ use async_graphql::parser::types::{
     SelectionSet,
 };
 use async_graphql::{Name, PathSegment, Positioned, ServerError, Value, Variables};
+use rustc_hash::FxHashMap;
 
 use crate::graphql::completion::marks::Executable;
 use crate::graphql::completion::types::{OutputTypes, TypeRef};
@@ -72,10 +72,10 @@ pub fn complete(
         type_key: &executed.executable.type_key,
         errors: &response.errors,
         path: Vec::new(),
-        collected: HashMap::new(),
+        collected: FxHashMap::default(),
     };
     let fields = walk.collect_root(root, &operation.selection_set.node);
-    response.data = walk.object(root, &fields, raw).unwrap_or(Value::Null);
+    response.data = walk.object(&fields, raw).unwrap_or(Value::Null);
     sort_errors(&mut response.errors);
 }
 
@@ -118,8 +118,18 @@ enum Step<'d> {
     Index(usize),
 }
 
-/// The fields collected for one object: response key, then every field node selecting it.
-type Collected<'d> = IndexMap<&'d Name, Vec<&'d Field>>;
+/// The fields collected for one object, by response key.
+type Collected<'d> = IndexMap<&'d Name, Subfield<'d>>;
+
+/// One response key of a collected selection.
+#[derive(Default)]
+struct Subfield<'d> {
+    /// Every field node selecting it.
+    nodes: Vec<&'d Field>,
+    /// Its type, looked up once per collection rather than once per object (`None`: the
+    /// schema has no such field, and the answer is kept as it is).
+    ty: Option<&'d TypeRef>,
+}
 
 /// An object type, the first field node selecting the object, and how many nodes do.
 type SubfieldsKey = (Name, *const Field, usize);
@@ -135,7 +145,7 @@ struct Walk<'d> {
     /// Sub-fields already collected, by object type and the field nodes they come from (keyed
     /// by the first node and their number, and checked against all of them): a list of a
     /// thousand objects collects once.
-    collected: HashMap<SubfieldsKey, (Vec<&'d Field>, Rc<Collected<'d>>)>,
+    collected: FxHashMap<SubfieldsKey, (Vec<&'d Field>, Rc<Collected<'d>>)>,
 }
 
 impl<'d> Walk<'d> {
@@ -143,7 +153,15 @@ impl<'d> Walk<'d> {
         let mut fields = Collected::new();
         let mut visited = Vec::new();
         self.collect(root, set, &mut fields, &mut visited);
+        self.typed(root, &mut fields);
         Rc::new(fields)
+    }
+
+    /// Looks up the type of every collected field of an object of type `object_type`.
+    fn typed(&self, object_type: &str, fields: &mut Collected<'d>) {
+        for subfield in fields.values_mut() {
+            subfield.ty = self.types.field(object_type, &subfield.nodes[0].name.node);
+        }
     }
 
     /// The specification's CollectFields for an object of type `object_type`.
@@ -160,7 +178,7 @@ impl<'d> Walk<'d> {
                     let key = &field.node.response_key().node;
                     // The mark is read by `named_or_list`, never answered.
                     if key != self.type_key && self.included(&field.node.directives) {
-                        fields.entry(key).or_default().push(&field.node);
+                        fields.entry(key).or_default().nodes.push(&field.node);
                     }
                 }
                 Selection::FragmentSpread(spread) => {
@@ -224,6 +242,7 @@ impl<'d> Walk<'d> {
                 &mut visited,
             );
         }
+        self.typed(object_type, &mut fields);
         let fields = Rc::new(fields);
         self.collected.insert(key, (nodes.to_vec(), fields.clone()));
         fields
@@ -269,14 +288,9 @@ impl<'d> Walk<'d> {
         }
     }
 
-    /// Completes an object of type `object_type` whose collected fields are `fields`, from
+    /// Completes an object whose collected (and typed) fields are `fields`, from
     /// async-graphql's answer `raw`; `None` when a non-null field is null.
-    fn object(
-        &mut self,
-        object_type: &Name,
-        fields: &Collected<'d>,
-        mut raw: IndexMap<Name, Value>,
-    ) -> Option<Value> {
+    fn object(&mut self, fields: &Collected<'d>, mut raw: IndexMap<Name, Value>) -> Option<Value> {
         // Most objects come back complete and in order (their fields were ready at once):
         // they are completed in place.
         let in_order = raw.len() == fields.len()
@@ -285,39 +299,38 @@ impl<'d> Walk<'d> {
                 .zip(fields.keys())
                 .all(|(answered, selected)| answered == *selected);
         if in_order {
-            for (index, (&key, nodes)) in fields.iter().enumerate() {
+            for (index, (&key, subfield)) in fields.iter().enumerate() {
                 let Some((_, slot)) = raw.get_index_mut(index) else {
                     break;
                 };
                 let answered = std::mem::take(slot);
-                *slot = self.field(object_type, key, nodes, Some(answered))?;
+                *slot = self.field(key, subfield, Some(answered))?;
             }
             return Some(Value::Object(raw));
         }
         let mut completed = IndexMap::with_capacity(fields.len());
-        for (&key, nodes) in fields {
+        for (&key, subfield) in fields {
             let answered = raw.swap_remove(key.as_str());
-            let value = self.field(object_type, key, nodes, answered)?;
+            let value = self.field(key, subfield, answered)?;
             completed.insert(key.clone(), value);
         }
         Some(Value::Object(completed))
     }
 
-    /// Completes the field `key` of an object of type `object_type`, selected by `nodes`, from
-    /// its answer (`None` when async-graphql dropped it); `None` when its `null` must make the
-    /// object `null` too.
+    /// Completes the field `key` of an object, collected as `subfield`, from its answer
+    /// (`None` when async-graphql dropped it); `None` when its `null` must make the object
+    /// `null` too.
     fn field(
         &mut self,
-        object_type: &Name,
         key: &'d Name,
-        nodes: &[&'d Field],
+        subfield: &Subfield<'d>,
         answered: Option<Value>,
     ) -> Option<Value> {
-        let Some(ty) = self.types.field(object_type, &nodes[0].name.node) else {
+        let Some(ty) = subfield.ty else {
             return Some(answered.unwrap_or_default());
         };
         self.path.push(Step::Key(key.as_str()));
-        let value = self.value(ty, nodes, answered);
+        let value = self.value(ty, &subfield.nodes, answered);
         self.path.pop();
         or_null(ty, value)
     }
@@ -368,14 +381,14 @@ impl<'d> Walk<'d> {
                             _ => name.clone(),
                         };
                         let fields = self.subfields(&runtime, nodes);
-                        self.object(&runtime, &fields, object)
+                        self.object(&fields, object)
                     }
                     // Every field of an object that exists raised an error (its type is known
                     // unless abstract, and abstract values always carry their mark), or a
                     // non-null object whose fields were all skipped.
                     Value::Null if !is_abstract && (required || self.error_below()) => {
                         let fields = self.subfields(name, nodes);
-                        self.object(name, &fields, IndexMap::new())
+                        self.object(&fields, IndexMap::new())
                     }
                     Value::Null => None,
                     other => Some(other),

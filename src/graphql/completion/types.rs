@@ -4,10 +4,10 @@
 //! The table is read once, through introspection, from the schema the server builds, so it
 //! holds exactly what is served, the introspection types (`__Schema`, `__Type`, …) included.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use async_graphql::{Name, Value};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::graphql::schema;
 
@@ -41,9 +41,9 @@ impl TypeRef {
 #[derive(Debug, Default)]
 pub struct OutputType {
     /// For an interface or a union, the object types it can be; `None` for anything else.
-    pub possible_types: Option<HashSet<Name>>,
+    pub possible_types: Option<FxHashSet<Name>>,
     /// The fields of an object or interface type by name (empty for scalars and enums).
-    pub fields: HashMap<Name, TypeRef>,
+    pub fields: FxHashMap<Name, TypeRef>,
 }
 
 impl OutputType {
@@ -58,10 +58,12 @@ impl OutputType {
     }
 }
 
-/// Every output type of the served schema, by name.
+/// Every output type of the served schema, by name. Completion looks types up for every
+/// object of a response, so the tables hash with FxHash (names are the schema's own, not a
+/// client's, so there is nothing to flood), not SipHash.
 #[derive(Debug)]
 pub struct OutputTypes {
-    types: HashMap<Name, OutputType>,
+    types: FxHashMap<Name, OutputType>,
     /// The root query type's name.
     pub query: Name,
     /// The root mutation type's name, if the schema has mutations.
@@ -126,7 +128,7 @@ impl OutputTypes {
         let mut table = Self {
             query: type_name(member(schema, "queryType")).unwrap_or_else(|| Name::new("Query")),
             mutation: type_name(member(schema, "mutationType")),
-            types: HashMap::new(),
+            types: FxHashMap::default(),
             meta: [
                 non_null("String"),
                 non_null("__Schema"),
