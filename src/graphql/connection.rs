@@ -240,12 +240,14 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $connection {
             /// The nodes of this page, in order.
-            async fn nodes(&self) -> Vec<$node> {
-                self.page
-                    .rows
-                    .iter()
-                    .map(|(row, _)| $node(row.clone()))
-                    .collect()
+            async fn nodes(&self) -> crate::graphql::leaves::Nodes<$node> {
+                crate::graphql::leaves::Nodes(
+                    self.page
+                        .rows
+                        .iter()
+                        .map(|(row, _)| $node(row.clone()))
+                        .collect(),
+                )
             }
 
             /// The nodes of this page with their cursors.

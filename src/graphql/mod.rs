@@ -11,6 +11,7 @@ pub mod graphiql;
 pub mod http;
 pub mod input_shape;
 pub mod inputs;
+pub mod leaves;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;

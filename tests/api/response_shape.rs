@@ -142,3 +142,44 @@ backend_test! {
         assert!(body.get("errors").is_none(), "{body}");
     }
 }
+
+backend_test! {
+    /// A connection's nodes are answered in place when their selection is plain fields, and
+    /// by async-graphql otherwise (here: the same fields inside an inline fragment). Both give
+    /// the same text, keys in the same order, for every field that is answered in place, on
+    /// the demo data (cancelled and scored key results, links, group owners).
+    async fn nodes_answered_in_place_equal_the_generic_answer(app) {
+        use entity::prelude::User;
+        use okrs::config::SeedDemo;
+        use sea_orm::EntityTrait;
+        let demo = app.with_config(|c| c.seed_demo = SeedDemo::Always).await;
+        let admin = User::find().all(&demo.db).await.unwrap().into_iter()
+            .find(|user| user.roles.to_string().contains("admin")).expect("the demo admin");
+        let token = demo.token_for(&admin.id);
+        let key_result = "id nodeId content midScore finalScore cancelled cancelledAt insertedAt updatedAt version";
+        let check_in = "id nodeId midScore finalScore note insertedAt version";
+        let objective = "id nodeId content cancelled cancelledAt insertedAt updatedAt version";
+        let kr_id = demo.data(&token, "{ keyResults(first: 1) { nodes { id } } }", json!({})).await["keyResults"]["nodes"][0]["id"].clone();
+        let check_in_query = "mutation($id: ID!) { checkInKeyResult(input: {id: $id, midScore: \"0.4\", note: \"N\"}) { userErrors { code } } }";
+        demo.data(&token, check_in_query, json!({ "id": kr_id })).await;
+        let lists = [
+            ("users", "User", "id nodeId userName name givenName familyName slug active roles department insertedAt updatedAt version".to_owned()),
+            ("groups", "Group", "id nodeId name slug pinned insertedAt updatedAt deletedAt version".to_owned()),
+            ("cycles", "Cycle", "id nodeId title startsAt endsAt insertedAt updatedAt version".to_owned()),
+            ("okrs", "Okr", "id nodeId insertedAt updatedAt version".to_owned()),
+            ("objectiveLinks", "ObjectiveLink", "id nodeId insertedAt".to_owned()),
+            ("checkIns", "KeyResultCheckIn", check_in.to_owned()),
+            ("keyResults", "KeyResult", key_result.to_owned()),
+            ("objectives", "Objective", format!("{objective} midScore keyResults {{ nodes {{ {key_result} }} }} t: __typename")),
+        ];
+        for (root, ty, fields) in lists {
+            let plain = format!("{{ {root}(first: 100) {{ nodes {{ {fields} }} }} }}");
+            let generic = format!("{{ {root}(first: 100) {{ nodes {{ ... on {ty} {{ {fields} }} }} }} }}");
+            let (in_place, body) = ordered_data(&demo, &token, &plain, json!({})).await;
+            assert!(body["errors"].is_null(), "{body}");
+            assert!(body["data"][root]["nodes"].as_array().is_some_and(|nodes| !nodes.is_empty()), "{root}: {body}");
+            let (by_async_graphql, _) = ordered_data(&demo, &token, &generic, json!({})).await;
+            assert_eq!(in_place, by_async_graphql, "{root}");
+        }
+    }
+}

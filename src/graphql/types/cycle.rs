@@ -1,5 +1,6 @@
 //! The `Cycle` type.
 
+use crate::graphql::leaves::leaves;
 use async_graphql::{Context, ID, Object};
 use entity::cycle;
 
@@ -84,3 +85,14 @@ with_lists! {
         okrs: Okr = child(OKRS);
     }
 }
+
+leaves!(Cycle {
+    "id" => id,
+    "nodeId" => node_id,
+    "title" => title,
+    "startsAt" => starts_at,
+    "endsAt" => ends_at,
+    "insertedAt" => inserted_at,
+    "updatedAt" => updated_at,
+    "version" => version,
+});

@@ -1,5 +1,6 @@
 //! The `Group` type.
 
+use crate::graphql::leaves::leaves;
 use async_graphql::{ID, Object};
 use entity::group;
 
@@ -75,3 +76,15 @@ with_lists! {
         okrs: Okr = child(OKRS_OF_GROUP);
     }
 }
+
+leaves!(Group {
+    "id" => id,
+    "nodeId" => node_id,
+    "name" => name,
+    "slug" => slug,
+    "pinned" => pinned,
+    "insertedAt" => inserted_at,
+    "updatedAt" => updated_at,
+    "deletedAt" => deleted_at,
+    "version" => version,
+});

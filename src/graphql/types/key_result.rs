@@ -1,5 +1,6 @@
 //! The `KeyResult` and `KeyResultCheckIn` types.
 
+use crate::graphql::leaves::leaves;
 use async_graphql::{Context, ID, Object};
 use entity::{key_result, key_result_check_in};
 use rust_decimal::Decimal;
@@ -166,3 +167,26 @@ impl KeyResultCheckIn {
             .ok_or_else(|| internal("a check-in without its key result"))
     }
 }
+
+leaves!(KeyResult {
+    "id" => id,
+    "nodeId" => node_id,
+    "content" => content,
+    "midScore" => mid_score,
+    "finalScore" => final_score,
+    "cancelled" => cancelled,
+    "cancelledAt" => cancelled_at,
+    "insertedAt" => inserted_at,
+    "updatedAt" => updated_at,
+    "version" => version,
+});
+
+leaves!(KeyResultCheckIn {
+    "id" => id,
+    "nodeId" => node_id,
+    "midScore" => mid_score,
+    "finalScore" => final_score,
+    "note" => note,
+    "insertedAt" => inserted_at,
+    "version" => version,
+});

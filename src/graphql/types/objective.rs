@@ -1,5 +1,6 @@
 //! The `Objective` and `ObjectiveLink` types.
 
+use crate::graphql::leaves::leaves;
 use async_graphql::{Context, ID, Object};
 use entity::{objective, objective_link};
 use rust_decimal::Decimal;
@@ -181,3 +182,20 @@ impl ObjectiveLink {
         self.0.inserted_at.into()
     }
 }
+
+leaves!(Objective {
+    "id" => id,
+    "nodeId" => node_id,
+    "content" => content,
+    "cancelled" => cancelled,
+    "cancelledAt" => cancelled_at,
+    "insertedAt" => inserted_at,
+    "updatedAt" => updated_at,
+    "version" => version,
+});
+
+leaves!(ObjectiveLink {
+    "id" => id,
+    "nodeId" => node_id,
+    "insertedAt" => inserted_at,
+});

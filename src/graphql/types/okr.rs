@@ -1,5 +1,6 @@
 //! The `Okr` type.
 
+use crate::graphql::leaves::leaves;
 use async_graphql::{Context, ID, Object};
 use entity::okr;
 
@@ -80,3 +81,11 @@ with_lists! {
         objectives: Objective = child(OBJECTIVES_OF_OKR);
     }
 }
+
+leaves!(Okr {
+    "id" => id,
+    "nodeId" => node_id,
+    "insertedAt" => inserted_at,
+    "updatedAt" => updated_at,
+    "version" => version,
+});

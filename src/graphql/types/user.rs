@@ -1,5 +1,6 @@
 //! The `User` type.
 
+use crate::graphql::leaves::leaves;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::user;
 
@@ -131,3 +132,19 @@ with_lists! {
         okrs: Okr = child(OKRS_OF_USER);
     }
 }
+
+leaves!(User {
+    "id" => id,
+    "nodeId" => node_id,
+    "userName" => user_name,
+    "name" => name,
+    "givenName" => given_name,
+    "familyName" => family_name,
+    "slug" => slug,
+    "active" => active,
+    "roles" => roles,
+    "department" => department,
+    "insertedAt" => inserted_at,
+    "updatedAt" => updated_at,
+    "version" => version,
+});
