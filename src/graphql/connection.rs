@@ -184,23 +184,29 @@ impl<M: Row> Relation<M> {
     }
 }
 
-/// A page of the rows related to `parent` through `relation`, batched across parents.
+/// A page of the rows related to `parent` through `relation`, batched across parents. The
+/// arguments (`args`, made into a filter, a sort and a page) are checked once per list field
+/// and request, not once per parent.
 pub async fn child_page<M: Row>(
     ctx: &Context<'_>,
     relation: Relation<M>,
     parent: ParentKey,
-    filter: Filter,
-    sort: Option<Vec<SortKey>>,
-    page_args: PageArgs,
+    args: impl FnOnce() -> (Filter, Option<Vec<SortKey>>, PageArgs),
 ) -> async_graphql::Result<(Page<M>, Total)> {
     let loaders = loaders(ctx)?;
     let relation = relation.reference();
-    let spec = Arc::new(spec(ctx, M::DEF, filter, sort, page_args)?);
+    let site = (
+        std::ptr::from_ref(ctx.item).addr(),
+        std::ptr::from_ref(relation.relation).addr(),
+    );
+    let (spec, filter) = loaders.list_spec(site, || {
+        let (filter, sort, page_args) = args();
+        spec(ctx, M::DEF, filter, sort, page_args)
+    })?;
     let page = loaders
-        .page::<M>(relation, spec.clone(), parent.clone())
+        .page::<M>(relation, spec, parent.clone())
         .await
         .map_err(shared)?;
-    let filter = Arc::new(spec.filter.clone());
     Ok((
         page,
         Total::Child {
@@ -222,7 +228,7 @@ pub async fn child_one<M: Row>(
         first: Some(1),
         ..PageArgs::default()
     };
-    let (page, _) = child_page::<M>(ctx, relation, parent, Filter::True, None, args).await?;
+    let (page, _) = child_page::<M>(ctx, relation, parent, || (Filter::True, None, args)).await?;
     Ok(page.rows.into_iter().next().map(|(row, _)| row))
 }
 
@@ -353,8 +359,7 @@ pub async fn child_list<M: Row, W: Where, O: OrderBy>(
     parent: ParentKey,
     args: ListArgs<W, O>,
 ) -> async_graphql::Result<(Page<M>, Total)> {
-    let (filter, sort, page) = args.into_parts();
-    child_page(ctx, relation, parent, filter, sort, page).await
+    child_page(ctx, relation, parent, || args.into_parts()).await
 }
 
 /// An `#[Object]` impl block followed by its connection fields, each declared in one line:

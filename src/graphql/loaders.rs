@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::{DateTime, Utc};
 use entity::group;
+use rustc_hash::FxHashMap;
 use sea_orm::DatabaseConnection;
 
 use crate::catalog;
@@ -371,7 +372,13 @@ pub struct Loaders {
     counts: DataLoader<Counts>,
     scores: DataLoader<Scores>,
     owner_groups: DataLoader<OwnerGroups>,
+    list_specs: Mutex<FxHashMap<ListSite, (SpecKey, Arc<FilterKey>)>>,
 }
+
+/// Where a list field is in the request: the addresses of its node in the document and of
+/// the relation it follows. Every parent that reaches the same node lists with the same arguments (the
+/// document and the variables are the request's), so they are checked and hashed once.
+pub type ListSite = (usize, usize);
 
 impl Loaders {
     /// Fresh loaders for one request: top-level reads go to `db`, batches to `batch_db`
@@ -406,6 +413,7 @@ impl Loaders {
                 &scheduler,
             ),
             batch_db: batch_db.clone(),
+            list_specs: Mutex::default(),
             rows: RowLoaders::default(),
             now,
             db,
@@ -451,13 +459,13 @@ impl Loaders {
     pub fn page<M: Row>(
         &self,
         relation: RelationRef,
-        spec: Arc<ListSpec>,
+        spec: SpecKey,
         parent: ParentKey,
     ) -> Loading<'_, Page<M>> {
         self.scheduler.registered();
         let key = ChildKey {
             relation,
-            spec: SpecKey::new(spec),
+            spec,
             parent,
         };
         Box::pin(async move {
@@ -467,6 +475,30 @@ impl Loaders {
                 .await?
                 .unwrap_or_default())
         })
+    }
+
+    /// The arguments of the list at `site` in this request, with its filter for counting:
+    /// made by `make` the first time, shared after. A refusal is not kept.
+    pub fn list_spec<E>(
+        &self,
+        site: ListSite,
+        make: impl FnOnce() -> Result<ListSpec, E>,
+    ) -> Result<(SpecKey, Arc<FilterKey>), E> {
+        if let Some(made) = self.specs().get(&site) {
+            return Ok(made.clone());
+        }
+        let spec = make()?;
+        let filter = Arc::new(spec.filter.clone());
+        let made = (SpecKey::new(Arc::new(spec)), filter);
+        self.specs().insert(site, made.clone());
+        Ok(made)
+    }
+
+    fn specs(&self) -> std::sync::MutexGuard<'_, FxHashMap<ListSite, (SpecKey, Arc<FilterKey>)>> {
+        // The map stays valid if a holder panicked.
+        self.list_specs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// How many rows related to `parent` through `relation` match `filter`.

@@ -168,3 +168,30 @@ backend_test! {
         assert_eq!(body["data"]["scoreKeyResult"]["keyResult"], json!({ "midScore": "0.35", "version": 2 }), "{body}");
     }
 }
+
+backend_test! {
+    /// A list field's arguments are checked once per field of the document and request, and
+    /// shared by every parent: two aliases of one list with different arguments keep their
+    /// own, for every parent.
+    async fn aliases_of_one_list_keep_their_own_arguments_for_every_parent(app) {
+        let owner = owner_with_okrs(&app, 3).await;
+        let query = "query($u: ID!) { okrs(where: {owner: {userId: $u}}) { nodes {
+            few: objectives(first: 1) { nodes { id } }
+            all: objectives(first: 10) { nodes { id } }
+            more: objectives(first: 10, orderBy: [{id: DESC}]) { nodes { id } } } } }";
+        let token = app.token_for(&owner);
+        let data = app.data(&token, query, json!({ "u": owner })).await;
+        let okrs = data["okrs"]["nodes"].as_array().unwrap();
+        assert_eq!(okrs.len(), 3, "{data}");
+        for okr in okrs {
+            let ids = |key: &str| -> Vec<String> {
+                okr[key]["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect()
+            };
+            let (few, all, mut more) = (ids("few"), ids("all"), ids("more"));
+            assert!(all.len() > 1, "{data}");
+            assert_eq!(few, all[..1], "{data}");
+            more.reverse();
+            assert_eq!(more, all, "{data}");
+        }
+    }
+}
