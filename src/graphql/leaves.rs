@@ -79,6 +79,11 @@ pub trait Declared: OutputType {
     const LEAVES: &'static [&'static str];
 }
 
+/// Schema data that turns answering in place on. The served schema has it
+/// ([`crate::graphql::schema::build`]); a schema built with an extension (the reference
+/// comparison's recorder, which must see every field resolved) does not.
+pub struct InPlace;
+
 /// A connection's `nodes`: served as `[T!]!`, exactly like a `Vec<T>`.
 pub struct Nodes<T>(pub Vec<T>);
 
@@ -100,7 +105,7 @@ impl<T: Leaves + Send + Sync> OutputType for Nodes<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        if !plain(&ctx.item.node) {
+        if ctx.data_opt::<InPlace>().is_none() || !plain(&ctx.item.node) {
             return OutputType::resolve(&self.0, ctx, field).await;
         }
         Ok(resolve_plain(ctx, &self.0).await)

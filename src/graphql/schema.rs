@@ -6,6 +6,7 @@ use async_graphql::{EmptySubscription, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
+use crate::graphql::leaves::InPlace;
 use crate::graphql::mutation::Mutation;
 use crate::graphql::query::Query;
 
@@ -26,11 +27,12 @@ const DECIMAL: &str = "An exact decimal number, written as a string (`\"0.75\"`)
 /// The schema with its data and the complexity limit (depth and aliases are checked by
 /// [`crate::graphql::limits`] before a request reaches the schema).
 pub fn build(db: DatabaseConnection, config: Arc<Config>) -> AppSchema {
-    configured(db, config).finish()
+    configured(db, config).data(InPlace).finish()
 }
 
 /// [`build`]'s builder before `finish`, for adding an extension (the reference comparison
-/// records every resolver's outcome this way).
+/// records every resolver's outcome this way). Without [`build`]'s [`InPlace`], every field
+/// is resolved by async-graphql, where extensions see it.
 pub fn configured(
     db: DatabaseConnection,
     config: Arc<Config>,
