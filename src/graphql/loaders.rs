@@ -181,8 +181,10 @@ impl Hash for SpecKey {
     }
 }
 
-/// One parent's page of a relation with given arguments.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// One parent's page of a relation with given arguments. async-graphql's DataLoader hashes
+/// a key about five times per load (SipHash, in its own maps), so the key's hash is computed
+/// once, when it is made, and the DataLoader hashes only that.
+#[derive(Clone, Debug)]
 pub struct ChildKey {
     /// The relation.
     pub relation: RelationRef,
@@ -190,6 +192,40 @@ pub struct ChildKey {
     pub spec: SpecKey,
     /// The parent row.
     pub parent: ParentKey,
+    hash: u64,
+}
+
+impl ChildKey {
+    /// The key of `parent`'s page of `relation` with the arguments `spec`.
+    pub fn new(relation: RelationRef, spec: SpecKey, parent: ParentKey) -> Self {
+        let mut hasher = rustc_hash::FxHasher::default();
+        relation.hash(&mut hasher);
+        spec.hash(&mut hasher);
+        parent.hash(&mut hasher);
+        Self {
+            hash: hasher.finish(),
+            relation,
+            spec,
+            parent,
+        }
+    }
+}
+
+impl PartialEq for ChildKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash
+            && self.relation == other.relation
+            && self.parent == other.parent
+            && self.spec == other.spec
+    }
+}
+
+impl Eq for ChildKey {}
+
+impl Hash for ChildKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
 }
 
 /// One parent's count of related rows matching a filter.
@@ -249,11 +285,13 @@ pub struct Children<M> {
     _row: PhantomData<fn() -> M>,
 }
 
+/// Pages are shared (`Arc`): the DataLoader clones each value for the load that asked for it,
+/// which for a page of rows was a deep copy of every row.
 impl<M: Row> Loader<ChildKey> for Children<M> {
-    type Value = Page<M>;
+    type Value = Arc<Page<M>>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[ChildKey]) -> Result<HashMap<ChildKey, Page<M>>, LoadError> {
+    async fn load(&self, keys: &[ChildKey]) -> Result<HashMap<ChildKey, Arc<Page<M>>>, LoadError> {
         let mut groups: HashMap<(RelationRef, SpecKey), Vec<ParentKey>> = HashMap::new();
         for key in keys {
             groups
@@ -275,12 +313,8 @@ impl<M: Row> Loader<ChildKey> for Children<M> {
             .map_err(Arc::new)?;
             for (parent, page) in loaded {
                 pages.insert(
-                    ChildKey {
-                        relation,
-                        spec: spec.clone(),
-                        parent,
-                    },
-                    page,
+                    ChildKey::new(relation, spec.clone(), parent),
+                    Arc::new(page),
                 );
             }
         }
@@ -463,16 +497,12 @@ impl Loaders {
         parent: ParentKey,
     ) -> Loading<'_, Page<M>> {
         self.scheduler.registered();
-        let key = ChildKey {
-            relation,
-            spec,
-            parent,
-        };
+        let key = ChildKey::new(relation, spec, parent);
         Box::pin(async move {
-            Ok(self
-                .children::<M>()
-                .load_one(key)
-                .await?
+            let shared = self.children::<M>().load_one(key).await?;
+            // The batch has let go of its copy by now, so the page is taken, not copied.
+            Ok(shared
+                .map(|page| Arc::try_unwrap(page).unwrap_or_else(|page| (*page).clone()))
                 .unwrap_or_default())
         })
     }
