@@ -122,18 +122,28 @@ pub async fn update(
     let txn = store::begin(db).await?;
     let current = writable(&txn, actor, &patch.target).await?;
     let mut cs = Changeset::new();
-    let content = patch
-        .content
-        .as_deref()
-        .map(|text| cs.required_text("content", Some(text), CONTENT_MAX));
-    let mid = cs.score("midScore", patch.mid_score, None);
-    let fin = cs.score("finalScore", patch.final_score, None);
+    let (content, mid, fin) = cast_patch(&mut cs, &patch);
     cs.finish(Some(()))?;
     let mut changes = score_changes(&current, mid, fin);
-    if let Some(Some(content)) = content.filter(|c| c.as_deref() != Some(&current.content)) {
+    if let Some(content) = content.filter(|c| *c != current.content) {
         changes.push((key_result::Column::Content, Expr::val(content)));
     }
     store::commit_update::<key_result::Entity>(txn, current.id, current, changes).await
+}
+
+/// Casts and checks a patch's fields into `cs`: the new text and scores, each `None` when it
+/// does not change or is invalid (the error is in `cs`).
+fn cast_patch(
+    cs: &mut Changeset,
+    patch: &KeyResultPatch,
+) -> (Option<String>, Option<i64>, Option<i64>) {
+    let content = patch
+        .content
+        .as_deref()
+        .and_then(|text| cs.required_text("content", Some(text), CONTENT_MAX));
+    let mid = cs.score("midScore", patch.mid_score, None);
+    let fin = cs.score("finalScore", patch.final_score, None);
+    (content, mid, fin)
 }
 
 /// The usual edit or score in one statement ([`store::update_if`]), when the input is valid,
@@ -148,12 +158,7 @@ async fn update_in_one_statement(
     use key_result::Column;
     let mut cs = Changeset::new();
     let id = cs.id("id", &patch.target.id);
-    let content = patch
-        .content
-        .as_deref()
-        .map(|text| cs.required_text("content", Some(text), CONTENT_MAX));
-    let mid = cs.score("midScore", patch.mid_score, None);
-    let fin = cs.score("finalScore", patch.final_score, None);
+    let (content, mid, fin) = cast_patch(&mut cs, patch);
     let (Some(id), true) = (id, cs.is_valid()) else {
         return Ok(None);
     };
@@ -167,7 +172,7 @@ async fn update_in_one_statement(
         changes.push((Column::FinalScorePpb, Expr::val(fin)));
         differs = differs.add(Column::FinalScorePpb.ne(fin));
     }
-    if let Some(Some(content)) = content {
+    if let Some(content) = content {
         differs = differs.add(Column::Content.ne(content.as_str()));
         changes.push((Column::Content, Expr::val(content)));
     }

@@ -7,8 +7,9 @@
 //! and are ready at once) are resolved in place, in selection order, through the type's own
 //! resolver and async-graphql's own conversion; every other field goes through async-graphql
 //! as before, concurrently for all the list's objects, so DataLoader batching is unchanged. A
-//! selection with fragments, directives or a response key used twice is resolved entirely by
-//! async-graphql.
+//! selection with fragments, directives or a response key used twice (bounded, like every
+//! selection, by the document limits), and every selection of a schema without [`InPlace`]
+//! (one built with an extension), is resolved entirely by async-graphql.
 
 use std::borrow::Cow;
 
@@ -43,8 +44,9 @@ pub fn ready<T: OutputType>(
 }
 
 /// Declares a type's leaves: `leaves!(Type { "fieldName" => method, … })`, each method one of
-/// the type's own `#[Object]` resolvers taking only `&self`. A unit test checks every name
-/// against the served schema (a field of the type, no arguments, a scalar or enum type).
+/// the type's own `#[Object]` resolvers taking only `&self` (so the field has no arguments).
+/// A unit test checks every name against the served schema: a field of the type, of a scalar
+/// or enum type (or a list of one).
 macro_rules! leaves {
     ($type:ident { $($name:literal => $method:ident),* $(,)? }) => {
         impl crate::graphql::leaves::Leaves for $type {
