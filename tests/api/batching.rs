@@ -149,22 +149,20 @@ backend_test! {
         let okr = f::okr(&app.db, cycle.id, Some(&owner.id), None, false).await.unwrap();
         let objective = f::objective(&app.db, okr.id).await.unwrap();
         let key_result = f::key_result(&app.db, objective.id, 0, 0).await.unwrap();
-        let (_, body) = app.graphql(
+        let token = app.token_for(&owner.id);
+        let score = || app.graphql(
             "mutation($id: ID!) { scoreKeyResult(input: {id: $id, midScore: \"0.35\", finalScore: \"0.5\"}) { keyResult { midScore version } userErrors { code } } }",
             json!({ "id": key_result.id.to_string() }),
-            Some(&app.token_for(&owner.id)),
-        ).await;
+            Some(&token),
+        );
+        let (_, body) = score().await;
         assert_eq!(body["data"]["scoreKeyResult"]["keyResult"], json!({ "midScore": "0.35", "version": 2 }), "{body}");
         // The signed-in user; one UPDATE that checks the key result's liveness (its
         // objective's and OKR's too) and the write permission, and returns the row as stored.
         assert_eq!(body["extensions"]["sqlStatements"], 2, "{body}");
         // Scoring it again with the same scores changes nothing: the UPDATE matches no row
         // and the full path returns the key result as it is.
-        let (_, body) = app.graphql(
-            "mutation($id: ID!) { scoreKeyResult(input: {id: $id, midScore: \"0.35\", finalScore: \"0.5\"}) { keyResult { midScore version } userErrors { code } } }",
-            json!({ "id": key_result.id.to_string() }),
-            Some(&app.token_for(&owner.id)),
-        ).await;
+        let (_, body) = score().await;
         assert_eq!(body["data"]["scoreKeyResult"]["keyResult"], json!({ "midScore": "0.35", "version": 2 }), "{body}");
     }
 }
