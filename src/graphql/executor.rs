@@ -10,20 +10,66 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, Stream};
-use futures::task::AtomicWaker;
+use futures::task::{ArcWake, AtomicWaker};
 
-/// The batches a request has started and its executor has not picked up yet.
+/// The batches a request has started and its executor has not picked up yet, and whether
+/// the execution has work to do.
 #[derive(Default)]
 pub struct Batches {
     queue: Mutex<Vec<BoxFuture<'static, ()>>>,
     /// The request's task, woken when a batch arrives while it is not being polled.
     waker: AtomicWaker,
+    execution: Arc<Activity>,
+}
+
+/// Whether the execution has been woken since it last returned `Pending`: while it has, its
+/// resolvers may still ask for keys; once it has not, every resolver waits for a batch (or
+/// for a statement of its own), so the keys of the level are all registered.
+struct Activity {
+    awake: AtomicBool,
+    /// The executor's waker for the execution's task.
+    waker: AtomicWaker,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self {
+            awake: AtomicBool::new(true),
+            waker: AtomicWaker::new(),
+        }
+    }
+}
+
+impl ArcWake for Activity {
+    fn wake_by_ref(activity: &Arc<Self>) {
+        activity.awake.store(true, Ordering::Release);
+        activity.waker.wake();
+    }
+}
+
+/// The execution, polled with a waker that marks it awake ([`Activity`]).
+struct Watched<F> {
+    activity: Arc<Activity>,
+    future: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for Watched<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        this.activity.waker.register(cx.waker());
+        this.activity.awake.store(false, Ordering::Release);
+        let waker = futures::task::waker_ref(&this.activity);
+        this.future.as_mut().poll(&mut Context::from_waker(&waker))
+    }
 }
 
 impl std::fmt::Debug for Batches {
@@ -37,6 +83,12 @@ impl Batches {
     pub fn start(&self, batch: BoxFuture<'static, ()>) {
         self.lock().push(batch);
         self.waker.wake();
+    }
+
+    /// True when the execution has been woken and not polled since: its resolvers may still
+    /// ask for keys.
+    pub fn execution_is_awake(&self) -> bool {
+        self.execution.awake.load(Ordering::Acquire)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<BoxFuture<'static, ()>>> {
@@ -59,6 +111,10 @@ where
     let output = Arc::new(Mutex::new(None));
     let slot = output.clone();
     let tasks = FuturesUnordered::new();
+    let execution = Watched {
+        activity: batches.execution.clone(),
+        future: Box::pin(execution),
+    };
     tasks.push(
         async move {
             let value = execution.await;

@@ -28,10 +28,11 @@ use crate::query::rows::Positional;
 /// (PostgreSQL 65,535; SQLite 32,766).
 pub const MAX_BATCH: usize = 10_000;
 
-/// A loader for one request: its batches run on the request's task and start as soon as the
-/// request's resolvers have settled ([`scheduler::spawner`] decides when a level of the query
-/// is complete), so there is no timer delay before a batch, and at most [`MAX_BATCH`] keys go
-/// into one statement.
+/// A loader for one request: its batches run on the request's task and take their keys once
+/// the request's resolvers have settled ([`scheduler::spawner`] decides when a level of the
+/// query is complete), and at most [`MAX_BATCH`] keys go into one statement. The delay is
+/// zero, but async-graphql still awaits a zero-length tokio timer, which ends at the runtime's
+/// next timer tick; the keys of a level are all registered before it starts.
 fn batching<T: Send + Sync + 'static>(loader: T, scheduler: &Arc<Scheduler>) -> DataLoader<T> {
     DataLoader::new(loader, scheduler::spawner(scheduler.clone()))
         .max_batch_size(MAX_BATCH)
@@ -479,13 +480,11 @@ impl Loaders {
 
     /// The group that owns an OKR, even when it has been deleted since.
     pub fn owner_group(&self, id: i64) -> Loading<'_, Option<group::Model>> {
-        self.scheduler.registered();
         Box::pin(self.owner_groups.load_one(id))
     }
 
     /// The live row of `M` with this key, if any.
     pub fn one<M: Row>(&self, key: ParentKey) -> Loading<'_, Option<M>> {
-        self.scheduler.registered();
         Box::pin(self.by_id::<M>().load_one(key))
     }
 
@@ -496,7 +495,6 @@ impl Loaders {
         spec: SpecKey,
         parent: ParentKey,
     ) -> Loading<'_, Page<M>> {
-        self.scheduler.registered();
         let key = ChildKey::new(relation, spec, parent);
         Box::pin(async move {
             let shared = self.children::<M>().load_one(key).await?;
@@ -538,7 +536,6 @@ impl Loaders {
         filter: Arc<FilterKey>,
         parent: ParentKey,
     ) -> Loading<'_, u64> {
-        self.scheduler.registered();
         let key = CountKey {
             relation,
             filter,
@@ -551,8 +548,6 @@ impl Loaders {
 impl Loaders {
     /// An objective's computed `(mid, final)` scores in parts per billion.
     pub fn scores(&self, objective_id: i64) -> Loading<'_, (i64, i64)> {
-        self.scheduler.registered();
-        self.scheduler.registered();
         Box::pin(async move { Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0))) })
     }
 }

@@ -4,18 +4,16 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::future::BoxFuture;
 
 use crate::graphql::executor::{self, Batches, Panicked};
 use crate::query::statements::{self, StatementCounter};
 
-/// One request's DataLoader activity: the keys resolvers have asked for, and the batches
-/// started and not yet picked up by the request's executor.
+/// One request's DataLoader batches: those started and not yet picked up by the request's
+/// executor, and whether the execution still has work to do.
 #[derive(Debug, Default)]
 pub struct Scheduler {
-    registrations: AtomicUsize,
     batches: Arc<Batches>,
 }
 
@@ -25,25 +23,14 @@ impl Scheduler {
         Arc::default()
     }
 
-    /// Notes that a resolver asked a DataLoader for a key.
-    pub fn registered(&self) {
-        self.registrations.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Waits until the request's resolvers stop registering DataLoader keys for two
-    /// consecutive scheduler rounds. Resolving a long list yields cooperatively every few
-    /// dozen futures, and a batch started at such a yield would miss the keys of the rest of
-    /// the list.
+    /// Waits until the execution has nothing left to do but wait: it has not been woken
+    /// since it last returned `Pending`, so every resolver of the level waits for a batch and
+    /// every key of the level is registered. Counting keys instead would be fooled by
+    /// resolvers that yield without asking for any (a cooperative-budget yield, a list that
+    /// hands the thread back between items, a resolver answered from the request's cache).
     async fn settle(&self) {
-        let mut quiet_rounds = 0;
-        while quiet_rounds < 2 {
-            let before = self.registrations.load(Ordering::Relaxed);
+        while self.batches.execution_is_awake() {
             yield_once().await;
-            if self.registrations.load(Ordering::Relaxed) == before {
-                quiet_rounds += 1;
-            } else {
-                quiet_rounds = 0;
-            }
         }
     }
 }
@@ -94,4 +81,88 @@ where
     F::Output: Send + 'static,
 {
     statements::counted(counter, executor::run(scheduler.batches.clone(), future)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use async_graphql::dataloader::{DataLoader, Loader};
+    use futures::FutureExt;
+    use futures::stream::{FuturesUnordered, StreamExt};
+
+    use super::*;
+
+    /// Records the keys of every batch it is asked for.
+    #[derive(Default)]
+    struct Recorder {
+        batches: Mutex<Vec<Vec<u32>>>,
+    }
+
+    impl Loader<u32> for Recorder {
+        type Value = u32;
+        type Error = std::convert::Infallible;
+
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, Self::Error> {
+            let mut keys = keys.to_vec();
+            keys.sort_unstable();
+            self.batches.lock().unwrap().push(keys.clone());
+            Ok(keys.into_iter().map(|key| (key, key)).collect())
+        }
+    }
+
+    /// Two hundred resolvers are woken at once; the first and the last fifty ask for a key,
+    /// the others yield once (as a resolver does whose tokio resource ran out of the task's
+    /// cooperative budget) and finish without asking. Every key must land in one batch,
+    /// however long the resolvers in between keep the execution from asking.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_level_of_keys_is_one_batch_however_many_resolvers_ask_for_none() {
+        let scheduler = Scheduler::new();
+        let loader = Arc::new(
+            DataLoader::new(Recorder::default(), spawner(scheduler.clone()))
+                .delay(std::time::Duration::ZERO),
+        );
+        let counter = StatementCounter::new(100);
+        let (release, gate) = futures::channel::oneshot::channel::<()>();
+        let gate = gate.shared();
+        let resolvers = {
+            let loader = loader.clone();
+            async move {
+                let resolvers = FuturesUnordered::new();
+                for i in 0..200u32 {
+                    let (loader, gate) = (loader.clone(), gate.clone());
+                    resolvers.push(
+                        async move {
+                            let _ = gate.await;
+                            if i == 0 || i >= 150 {
+                                loader.load_one(i).await.unwrap();
+                            } else {
+                                // A resolver with real work to do, long enough for
+                                // the runtime's timer to tick meanwhile.
+                                std::thread::sleep(std::time::Duration::from_micros(50));
+                                yield_once().await;
+                            }
+                        }
+                        .boxed(),
+                    );
+                }
+                resolvers.push(
+                    async move {
+                        let _ = release.send(());
+                    }
+                    .boxed(),
+                );
+                resolvers.collect::<Vec<()>>().await;
+            }
+        };
+        let request = scheduler.clone();
+        tokio::spawn(async move { run_request(counter, &request, resolvers).await })
+            .await
+            .unwrap()
+            .unwrap();
+        let batches = loader.loader().batches.lock().unwrap().clone();
+        let expected: Vec<u32> = std::iter::once(0).chain(150..200).collect();
+        assert_eq!(batches, [expected]);
+    }
 }
