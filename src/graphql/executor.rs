@@ -12,7 +12,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -36,6 +36,8 @@ struct Activity {
     awake: AtomicBool,
     /// The executor's waker for the execution's task.
     waker: AtomicWaker,
+    /// Batches waiting for the execution to go idle ([`Batches::execution_idle`]).
+    idle_waiters: Mutex<Vec<Waker>>,
 }
 
 impl Default for Activity {
@@ -43,6 +45,7 @@ impl Default for Activity {
         Self {
             awake: AtomicBool::new(true),
             waker: AtomicWaker::new(),
+            idle_waiters: Mutex::default(),
         }
     }
 }
@@ -68,7 +71,12 @@ impl<F: Future> Future for Watched<F> {
         this.activity.waker.register(cx.waker());
         this.activity.awake.store(false, Ordering::Release);
         let waker = futures::task::waker_ref(&this.activity);
-        this.future.as_mut().poll(&mut Context::from_waker(&waker))
+        let poll = this.future.as_mut().poll(&mut Context::from_waker(&waker));
+        if poll.is_pending() && !this.activity.awake.load(Ordering::Acquire) {
+            let waiters = std::mem::take(&mut *lock(&this.activity.idle_waiters));
+            waiters.into_iter().for_each(Waker::wake);
+        }
+        poll
     }
 }
 
@@ -85,15 +93,29 @@ impl Batches {
         self.waker.wake();
     }
 
-    /// True when the execution has been woken and not polled since: its resolvers may still
-    /// ask for keys.
-    pub fn execution_is_awake(&self) -> bool {
-        self.execution.awake.load(Ordering::Acquire)
+    /// Waits until the execution has not been woken since it last returned `Pending`: its
+    /// resolvers all wait, so none will ask for another key before a batch answers.
+    pub async fn execution_idle(&self) {
+        std::future::poll_fn(|cx| {
+            let activity = &self.execution;
+            if activity.awake.load(Ordering::Acquire) {
+                lock(&activity.idle_waiters).push(cx.waker().clone());
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
+        })
+        .await
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<BoxFuture<'static, ()>>> {
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.queue)
     }
+}
+
+/// Locks `mutex`, whose data stays consistent even if a holder panicked.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The request's execution panicked; the panic was caught so the connection survives.
@@ -118,7 +140,7 @@ where
     tasks.push(
         async move {
             let value = execution.await;
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
+            *lock(&slot) = Some(value);
         }
         .boxed(),
     );
@@ -141,10 +163,7 @@ struct Executor<T> {
 
 impl<T> Executor<T> {
     fn take_output(&self) -> Option<T> {
-        self.output
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
+        lock(&self.output).take()
     }
 
     /// Moves newly started batches into the task set; false when there were none.

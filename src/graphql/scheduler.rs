@@ -29,9 +29,7 @@ impl Scheduler {
     /// resolvers that yield without asking for any (a cooperative-budget yield, a list that
     /// hands the thread back between items, a resolver answered from the request's cache).
     async fn settle(&self) {
-        while self.batches.execution_is_awake() {
-            yield_once().await;
-        }
+        self.batches.execution_idle().await;
     }
 }
 
@@ -50,22 +48,6 @@ pub fn spawner(
             future.await;
         }));
     }
-}
-
-/// Lets every other task of the request that is ready run once. Unlike
-/// `tokio::task::yield_now`, it wakes itself at once rather than when the runtime's worker
-/// next runs out of work.
-fn yield_once() -> impl Future<Output = ()> {
-    let mut yielded = false;
-    std::future::poll_fn(move |cx| {
-        if yielded {
-            std::task::Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    })
 }
 
 /// Runs one request's execution, and the DataLoader batches it starts through `scheduler`,
@@ -93,6 +75,20 @@ mod tests {
     use futures::stream::{FuturesUnordered, StreamExt};
 
     use super::*;
+
+    /// Hands the thread back once, waking itself at once.
+    fn yield_once() -> impl Future<Output = ()> {
+        let mut yielded = false;
+        std::future::poll_fn(move |cx| {
+            if yielded {
+                std::task::Poll::Ready(())
+            } else {
+                yielded = true;
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            }
+        })
+    }
 
     /// Records the keys of every batch it is asked for.
     #[derive(Default)]
