@@ -33,7 +33,10 @@ pub const MAX_BATCH: usize = 10_000;
 /// query is complete), with no timer in between (async-graphql's zero delay is async-io's
 /// zero-length timer, ready when first polled; see `Cargo.toml`), and at most [`MAX_BATCH`]
 /// keys go into one statement.
-fn batching<T: Send + Sync + 'static>(loader: T, scheduler: &Arc<Scheduler>) -> DataLoader<T> {
+pub(crate) fn batching<T: Send + Sync + 'static>(
+    loader: T,
+    scheduler: &Arc<Scheduler>,
+) -> DataLoader<T> {
     DataLoader::new(loader, scheduler::spawner(scheduler.clone()))
         .max_batch_size(MAX_BATCH)
         .delay(Duration::ZERO)
@@ -549,45 +552,5 @@ impl Loaders {
     /// An objective's computed `(mid, final)` scores in parts per billion.
     pub fn scores(&self, objective_id: i64) -> Loading<'_, (i64, i64)> {
         Box::pin(async move { Ok(self.scores.load_one(objective_id).await?.unwrap_or((0, 0))) })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    use async_graphql::dataloader::Loader;
-
-    use super::*;
-    use crate::query::statements::StatementCounter;
-
-    /// Doubles its keys.
-    struct Doubler;
-
-    impl Loader<u32> for Doubler {
-        type Value = u32;
-        type Error = std::convert::Infallible;
-
-        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, Self::Error> {
-            Ok(keys.iter().map(|&key| (key, key * 2)).collect())
-        }
-    }
-
-    /// A batch waits for no timer: on a runtime without tokio's timer (where a tokio `sleep`
-    /// would panic) a level of loads is answered.
-    #[test]
-    fn a_batch_starts_without_a_timer() {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let answers = runtime.block_on(async {
-            let scheduler = Scheduler::new();
-            let loader = Arc::new(batching(Doubler, &scheduler));
-            let execution =
-                async move { futures::future::join(loader.load_one(1), loader.load_one(2)).await };
-            scheduler::run_request(StatementCounter::new(10), &scheduler, execution).await
-        });
-        let (one, two) = answers.expect("the execution completes without panicking");
-        assert_eq!((one.unwrap(), two.unwrap()), (Some(2), Some(4)));
     }
 }
