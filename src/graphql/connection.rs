@@ -232,6 +232,17 @@ pub async fn child_one<M: Row>(
     Ok(page.rows.into_iter().next().map(|(row, _)| row))
 }
 
+/// The live row a foreign key names (an objective's OKR, a key result's objective): the
+/// database keeps such rows, so a missing one is an internal error saying `missing`.
+pub async fn required_row<M: Row>(
+    ctx: &Context<'_>,
+    key: ParentKey,
+    missing: &'static str,
+) -> async_graphql::Result<M> {
+    let row = loaders(ctx)?.one(key).await.map_err(shared)?;
+    row.ok_or_else(|| internal(missing))
+}
+
 /// Declares `<Name>Connection` and `<Name>Edge` for a node type wrapping a row type.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ident, $model:ty, $what:literal) => {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::{DateTime, Utc};
-use entity::group;
+use entity::{group, user};
 use rustc_hash::FxHashMap;
 use sea_orm::DatabaseConnection;
 
@@ -262,23 +262,63 @@ impl<M: Row> Loader<ParentKey> for ById<M> {
     }
 }
 
-/// Loads the groups that own OKRs by id, deleted ones included (decisions.md 25).
-pub struct OwnerGroups {
+/// The user or the group that owns an OKR.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // one per loaded owner, moved into an `Owner` at once
+pub enum OwnerRow {
+    /// A user owns it.
+    User(user::Model),
+    /// A group owns it, possibly deleted since (decisions.md 25).
+    Group(group::Model),
+}
+
+/// `OKR`'s `user` and `group` relations, the two ways an OKR is owned.
+const OKR_OWNERS: (&RelationDef, &RelationDef) = (
+    catalog::OKR
+        .relation(catalog::okr::USER)
+        .expect("an OKR has a user"),
+    catalog::OKR
+        .relation(catalog::okr::GROUP)
+        .expect("an OKR has a group"),
+);
+
+/// Loads the owners of OKRs by the OKRs' ids: each OKR with its user and its group in one
+/// statement, so an objective's owner takes one batch instead of its OKR's and then its
+/// owner's. Deleted OKRs and deleted groups are included: an OKR's owner is read for the OKR
+/// a mutation has just deleted, and a deleted group still owns its OKRs (decisions.md 25).
+pub struct Owners {
     db: DatabaseConnection,
     now: DateTime<Utc>,
 }
 
-impl Loader<i64> for OwnerGroups {
-    type Value = group::Model;
+impl Loader<i64> for Owners {
+    type Value = OwnerRow;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, group::Model>, LoadError> {
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, OwnerRow>, LoadError> {
         let keys: Vec<ParentKey> = keys.iter().map(|id| ParentKey::Int(*id)).collect();
-        let rows: Vec<group::Model> =
-            page::by_keys_with_deleted(&self.db, &catalog::GROUP, &keys, self.now)
-                .await
-                .map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+        let pairs = page::to_one_pair::<user::Model, group::Model>(
+            &self.db,
+            &catalog::OKR,
+            OKR_OWNERS,
+            &keys,
+            self.now,
+        )
+        .await
+        .map_err(Arc::new)?;
+        Ok(pairs
+            .into_iter()
+            .filter_map(|(key, pair)| {
+                let ParentKey::Int(id) = key else {
+                    return None;
+                };
+                match pair {
+                    (Some(user), _) => Some((id, OwnerRow::User(user))),
+                    (None, Some(group)) => Some((id, OwnerRow::Group(group))),
+                    (None, None) => None,
+                }
+            })
+            .collect())
     }
 }
 
@@ -409,7 +449,7 @@ pub struct Loaders {
     rows: RowLoaders,
     counts: DataLoader<Counts>,
     scores: DataLoader<Scores>,
-    owner_groups: DataLoader<OwnerGroups>,
+    owners: DataLoader<Owners>,
     list_specs: Mutex<FxHashMap<ListSite, (SpecKey, Arc<FilterKey>)>>,
 }
 
@@ -443,8 +483,8 @@ impl Loaders {
                 },
                 &scheduler,
             ),
-            owner_groups: batching(
-                OwnerGroups {
+            owners: batching(
+                Owners {
                     db: batch_db.clone(),
                     now,
                 },
@@ -481,9 +521,9 @@ impl Loaders {
         })
     }
 
-    /// The group that owns an OKR, even when it has been deleted since.
-    pub fn owner_group(&self, id: i64) -> Loading<'_, Option<group::Model>> {
-        Box::pin(self.owner_groups.load_one(id))
+    /// The user or group that owns the OKR with this id (see [`Owners`]).
+    pub fn owner(&self, okr_id: i64) -> Loading<'_, Option<OwnerRow>> {
+        Box::pin(self.owners.load_one(okr_id))
     }
 
     /// The live row of `M` with this key, if any.

@@ -5,12 +5,13 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use sea_orm::sea_query::{
-    Alias, ArrayType, Asterisk, Expr, ExprTrait, Func, OverStatement, Query, SelectStatement,
-    Value, WindowStatement,
+    Alias, ArrayType, Asterisk, Expr, ExprTrait, Func, JoinType, OverStatement, Query,
+    SelectStatement, Value, WindowStatement,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult};
 use serde_json::Value as Json;
 
+use crate::catalog::def::Join;
 use crate::catalog::{EntityDef, Kind, RelationDef};
 use crate::error::DomainError;
 use crate::query::compile::Compiler;
@@ -598,6 +599,80 @@ async fn rows_by_keys<M: Positional>(
     Ok(rows.iter().map(M::read).collect::<Result<_, _>>()?)
 }
 
+/// For each row of `def` with one of `keys`, the rows that its to-one relations `first` and
+/// `second` lead to (either or both may be missing), in one statement with two left joins,
+/// deleted rows included on every side: what a row names stays named (an OKR its deleted
+/// owner group, decisions.md 25). Reading an OKR's owner this way takes one batch where the
+/// OKR and then its user or group took two.
+pub async fn to_one_pair<A: Positional, B: Positional>(
+    db: &DatabaseConnection,
+    def: &'static EntityDef,
+    (first, second): (&'static RelationDef, &'static RelationDef),
+    keys: &[ParentKey],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<ParentKey, (Option<A>, Option<B>)>, DomainError> {
+    let c = Compiler::new(db.get_database_backend(), now);
+    let t = c.alias();
+    let mut select = keyed_rows(&c, def, &t, keys);
+    let mut joined = Vec::with_capacity(2);
+    for relation in [first, second] {
+        let Join::Column { local, remote } = relation.join else {
+            return Err(DomainError::Internal(anyhow::anyhow!(
+                "{}.{} is not a to-one relation by column",
+                def.name,
+                relation.name
+            )));
+        };
+        let alias = c.alias();
+        select.join_as(
+            JoinType::LeftJoin,
+            Alias::new(relation.target.table),
+            alias.clone(),
+            Compiler::column(&alias, remote).eq(Compiler::column(&t, local)),
+        );
+        // Whether the joined row exists: its key, null when the join found nothing.
+        select.expr(Compiler::column(&alias, relation.target.pk.0));
+        joined.push(alias);
+    }
+    rows::select_columns::<A>(&mut select, &joined[0]);
+    rows::select_columns::<B>(&mut select, &joined[1]);
+    let rows = statements::fetch_all(db, &select).await?;
+    // Columns: `__parent`, the two joined keys, the columns of `A`, those of `B`.
+    let (a_start, b_start) = (3, 3 + A::COLUMNS.len());
+    let mut found = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let a = match present(row, first.target.pk.1, 1)? {
+            true => Some(A::read_from(row, a_start)?),
+            false => None,
+        };
+        let b = match present(row, second.target.pk.1, 2)? {
+            true => Some(B::read_from(row, b_start)?),
+            false => None,
+        };
+        found.insert(ParentKey::read(row, def.pk.1, 0)?, (a, b));
+    }
+    Ok(found)
+}
+
+/// `SELECT t.pk AS __parent FROM def AS t WHERE t.pk` is one of `keys`: rows by key, deleted
+/// ones included, for the caller to add columns to.
+fn keyed_rows(c: &Compiler, def: &EntityDef, t: &Alias, keys: &[ParentKey]) -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .expr_as(Compiler::column(t, def.pk.0), Alias::new("__parent"))
+        .from_as(Alias::new(def.table), t.clone())
+        .and_where(one_of(c, Compiler::column(t, def.pk.0), keys));
+    select
+}
+
+/// Whether the key of kind `kind` in column `index` of `row` is not null.
+fn present(row: &QueryResult, kind: Kind, index: usize) -> Result<bool, DbErr> {
+    Ok(match kind {
+        Kind::Text => <Option<String> as Cell>::read(row, index)?.is_some(),
+        _ => <Option<i64> as Cell>::read(row, index)?.is_some(),
+    })
+}
+
 /// The values of the named fields of the live rows with these keys, as integers
 /// (computed scores and counts), read with the same SQL that filters and sorts use.
 pub async fn int_fields(
@@ -609,11 +684,7 @@ pub async fn int_fields(
 ) -> Result<HashMap<ParentKey, Vec<i64>>, DomainError> {
     let c = Compiler::new(db.get_database_backend(), now);
     let t = c.alias();
-    let mut select = Query::select();
-    select
-        .expr_as(Compiler::column(&t, def.pk.0), Alias::new("__parent"))
-        .from_as(Alias::new(def.table), t.clone())
-        .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys));
+    let mut select = keyed_rows(&c, def, &t, keys);
     for (i, name) in fields.iter().enumerate() {
         let field = def.field(name).ok_or_else(|| {
             QueryError::bad_input(*name, format!("{} has no field {name}", def.name))

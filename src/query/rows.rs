@@ -9,13 +9,18 @@ use sea_orm::sqlx::postgres::PgValueFormat;
 use sea_orm::sqlx::{self, Decode, Postgres, Row as _, Sqlite, Type, ValueRef as _};
 use sea_orm::{DbErr, QueryResult};
 
-/// A model read from the first [`Self::COLUMNS`]`.len()` columns of a row.
+/// A model read from [`Self::COLUMNS`]`.len()` consecutive columns of a row.
 pub trait Positional: Sized {
     /// The model's columns, in the order [`Self::read`] reads them.
     const COLUMNS: &'static [&'static str];
 
+    /// The model from the row's columns `start..start + COLUMNS.len()`.
+    fn read_from(row: &QueryResult, start: usize) -> Result<Self, DbErr>;
+
     /// The model from the row's first columns.
-    fn read(row: &QueryResult) -> Result<Self, DbErr>;
+    fn read(row: &QueryResult) -> Result<Self, DbErr> {
+        Self::read_from(row, 0)
+    }
 }
 
 /// The value in column `index` of `row`, decoded by sqlx. SeaORM's own getters build an error
@@ -133,8 +138,8 @@ macro_rules! positional {
         impl Positional for $model {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
 
-            fn read(row: &QueryResult) -> Result<Self, DbErr> {
-                let mut index = 0_usize..;
+            fn read_from(row: &QueryResult, start: usize) -> Result<Self, DbErr> {
+                let mut index = start..;
                 Ok(Self {
                     $($field: Cell::read(row, index.next().unwrap_or_default())?),+
                 })

@@ -80,6 +80,41 @@ backend_test! {
     }
 }
 
+/// Statements for `query` as the signed-in `user`, checking that it answered.
+async fn statements_for(app: &TestApp, query: &str, user: &str) -> u64 {
+    let (status, body) = app
+        .graphql(query, json!({}), Some(&app.token_for(user)))
+        .await;
+    assert!(status == 200 && body.get("errors").is_none(), "{body}");
+    body["extensions"]["sqlStatements"].as_u64().unwrap()
+}
+
+backend_test! {
+    async fn objectives_owners_take_one_statement_whether_users_or_groups_own_them(app) {
+        // Every request reads the signed-in user (none is kept between requests).
+        let app = app
+            .with_config(|c| {
+                c.expose_sql_statement_count = true;
+                c.signed_in_user_ttl_ms = 0;
+            })
+            .await;
+        let db = &app.db;
+        let user = f::user(db).await;
+        let group = f::group(db).await;
+        let cycle = f::cycle(db, &user.id).await;
+        let mine = f::okr(db, cycle.id, Some(&user.id), None, false).await.unwrap();
+        let theirs = f::okr(db, cycle.id, None, Some(group.id), false).await.unwrap();
+        for okr in [&mine, &theirs] {
+            f::objective(db, okr.id).await.unwrap();
+        }
+        let listed = statements_for(&app, "{ objectives(first: 500) { nodes { id } } }", &user.id).await;
+        let owned = "{ objectives(first: 500) { nodes { id owner {
+            ... on User { id name } ... on Group { id name } } } } }";
+        // One statement for every objective's owner: each OKR with its user and its group.
+        assert_eq!(statements_for(&app, owned, &user.id).await, listed + 1);
+    }
+}
+
 backend_test! {
     async fn a_request_over_its_statement_budget_is_refused(app) {
         let app = app.with_config(|c| c.sql_statement_budget = 3).await;

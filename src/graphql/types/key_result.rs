@@ -6,9 +6,7 @@ use entity::{key_result, key_result_check_in};
 use rust_decimal::Decimal;
 
 use crate::catalog::{self, KEY_RESULT};
-use crate::graphql::connection::{Relation, connection, with_lists};
-use crate::graphql::context::loaders;
-use crate::graphql::errors::{internal, shared};
+use crate::graphql::connection::{Relation, connection, required_row, with_lists};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{Objective, User, id};
 use crate::query::page::ParentKey;
@@ -91,12 +89,9 @@ impl KeyResult {
 
     /// The objective it measures.
     async fn objective(&self, ctx: &Context<'_>) -> async_graphql::Result<Objective> {
-        let row = loaders(ctx)?
-            .one(ParentKey::Int(self.0.objective_id))
+        required_row(ctx, ParentKey::Int(self.0.objective_id), "a key result without its objective")
             .await
-            .map_err(shared)?;
-        row.map(Objective)
-            .ok_or_else(|| internal("a key result without its objective"))
+            .map(Objective)
     }
 }
 
@@ -149,22 +144,24 @@ impl KeyResultCheckIn {
 
     /// Who checked in.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        let row = loaders(ctx)?
-            .one(ParentKey::Text(self.0.author_id.clone()))
-            .await
-            .map_err(shared)?;
-        row.map(User)
-            .ok_or_else(|| internal("a check-in without its author"))
+        required_row(
+            ctx,
+            ParentKey::Text(self.0.author_id.clone()),
+            "a check-in without its author",
+        )
+        .await
+        .map(User)
     }
 
     /// The key result checked in.
     async fn key_result(&self, ctx: &Context<'_>) -> async_graphql::Result<KeyResult> {
-        let row = loaders(ctx)?
-            .one(ParentKey::Int(self.0.key_result_id))
-            .await
-            .map_err(shared)?;
-        row.map(KeyResult)
-            .ok_or_else(|| internal("a check-in without its key result"))
+        required_row(
+            ctx,
+            ParentKey::Int(self.0.key_result_id),
+            "a check-in without its key result",
+        )
+        .await
+        .map(KeyResult)
     }
 }
 

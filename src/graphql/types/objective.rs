@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 
 use crate::catalog::{self, OBJECTIVE};
 use crate::graphql::connection::with_lists;
-use crate::graphql::connection::{Relation, child_one, connection};
+use crate::graphql::connection::{Relation, child_one, connection, required_row};
 use crate::graphql::context::loaders;
-use crate::graphql::errors::{internal, shared};
+use crate::graphql::errors::shared;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{KeyResultConnection, ObjectiveAssessment, Okr, Owner, id, owner};
 use crate::query::page::ParentKey;
@@ -45,16 +45,6 @@ connection!(
 
 /// Something an OKR sets out to achieve, measured by its key results.
 pub struct Objective(pub objective::Model);
-
-impl Objective {
-    async fn okr_row(&self, ctx: &Context<'_>) -> async_graphql::Result<entity::okr::Model> {
-        let okr = loaders(ctx)?
-            .one(ParentKey::Int(self.0.okr_id))
-            .await
-            .map_err(shared)?;
-        okr.ok_or_else(|| internal("an objective without its OKR"))
-    }
-}
 
 with_lists! {
     #[Object]
@@ -114,12 +104,14 @@ with_lists! {
 
         /// The OKR the objective belongs to.
         async fn okr(&self, ctx: &Context<'_>) -> async_graphql::Result<Okr> {
-            Ok(Okr(self.okr_row(ctx).await?))
+            required_row(ctx, ParentKey::Int(self.0.okr_id), "an objective without its OKR")
+                .await
+                .map(Okr)
         }
 
         /// The objective's owner: its OKR's user or group.
         async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Owner> {
-            owner::of(ctx, &self.okr_row(ctx).await?).await
+            owner::of(ctx, self.0.okr_id).await
         }
 
         /// The objective's assessment, if one was written.
@@ -159,22 +151,24 @@ impl ObjectiveLink {
 
     /// The contributing objective.
     async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Objective> {
-        let row = loaders(ctx)?
-            .one(ParentKey::Int(self.0.source_objective_id))
-            .await
-            .map_err(shared)?;
-        row.map(Objective)
-            .ok_or_else(|| internal("a link without its source"))
+        required_row(
+            ctx,
+            ParentKey::Int(self.0.source_objective_id),
+            "a link without its source",
+        )
+        .await
+        .map(Objective)
     }
 
     /// The objective contributed to.
     async fn linked_to(&self, ctx: &Context<'_>) -> async_graphql::Result<Objective> {
-        let row = loaders(ctx)?
-            .one(ParentKey::Int(self.0.linked_to_objective_id))
-            .await
-            .map_err(shared)?;
-        row.map(Objective)
-            .ok_or_else(|| internal("a link without its target"))
+        required_row(
+            ctx,
+            ParentKey::Int(self.0.linked_to_objective_id),
+            "a link without its target",
+        )
+        .await
+        .map(Objective)
     }
 
     /// When the link was made.

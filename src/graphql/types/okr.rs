@@ -6,9 +6,7 @@ use entity::okr;
 
 use crate::catalog::{self, OKR};
 use crate::graphql::connection::with_lists;
-use crate::graphql::connection::{Relation, child_one, connection};
-use crate::graphql::context::loaders;
-use crate::graphql::errors::{internal, shared};
+use crate::graphql::connection::{Relation, child_one, connection, required_row};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{Cycle, ObjectiveConnection, OkrReflection, Owner, id, owner};
 use crate::query::page::ParentKey;
@@ -40,18 +38,14 @@ with_lists! {
 
         /// The cycle the OKR is for.
         async fn cycle(&self, ctx: &Context<'_>) -> async_graphql::Result<Cycle> {
-            let cycle = loaders(ctx)?
-                .one(ParentKey::Int(self.0.cycle_id))
+            required_row(ctx, ParentKey::Int(self.0.cycle_id), "an OKR without its cycle")
                 .await
-                .map_err(shared)?;
-            cycle
                 .map(Cycle)
-                .ok_or_else(|| internal("an OKR without its cycle"))
         }
 
         /// The user or group that owns the OKR.
         async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Owner> {
-            owner::of(ctx, &self.0).await
+            owner::of(ctx, self.0.id).await
         }
 
         /// The OKR's reflection, if one was written.

@@ -3,8 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::{objective_assessment, okr_reflection};
 
-use crate::graphql::context::loaders;
-use crate::graphql::errors::{internal, shared};
+use crate::graphql::connection::required_row;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::{Objective, Okr, id};
 use crate::query::page::ParentKey;
@@ -31,12 +30,13 @@ impl ObjectiveAssessment {
 
     /// The assessed objective.
     async fn objective(&self, ctx: &Context<'_>) -> async_graphql::Result<Objective> {
-        let row = loaders(ctx)?
-            .one(ParentKey::Int(self.0.objective_id))
-            .await
-            .map_err(shared)?;
-        row.map(Objective)
-            .ok_or_else(|| internal("an assessment without its objective"))
+        required_row(
+            ctx,
+            ParentKey::Int(self.0.objective_id),
+            "an assessment without its objective",
+        )
+        .await
+        .map(Objective)
     }
 
     /// When it was written.
@@ -77,12 +77,13 @@ impl OkrReflection {
 
     /// The OKR reflected on.
     async fn okr(&self, ctx: &Context<'_>) -> async_graphql::Result<Okr> {
-        let row = loaders(ctx)?
-            .one(ParentKey::Int(self.0.okr_id))
-            .await
-            .map_err(shared)?;
-        row.map(Okr)
-            .ok_or_else(|| internal("a reflection without its OKR"))
+        required_row(
+            ctx,
+            ParentKey::Int(self.0.okr_id),
+            "a reflection without its OKR",
+        )
+        .await
+        .map(Okr)
     }
 
     /// When it was written.
