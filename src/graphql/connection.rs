@@ -224,12 +224,10 @@ pub async fn child_one<M: Row>(
     relation: Relation<M>,
     parent: ParentKey,
 ) -> async_graphql::Result<Option<M>> {
-    let args = PageArgs {
-        first: Some(1),
-        ..PageArgs::default()
-    };
-    let (page, _) = child_page::<M>(ctx, relation, parent, || (Filter::True, None, args)).await?;
-    Ok(page.rows.into_iter().next().map(|(row, _)| row))
+    loaders(ctx)?
+        .single_child(relation.reference(), parent)
+        .await
+        .map_err(shared)
 }
 
 /// The live row a foreign key names (an objective's OKR, a key result's objective): the

@@ -64,6 +64,7 @@ pub trait Row: Positional + Clone + Send + Sync + 'static {
 pub struct Slots<M> {
     by_id: OnceLock<DataLoader<ById<M>>>,
     children: OnceLock<DataLoader<Children<M>>>,
+    single_children: OnceLock<DataLoader<SingleChildren<M>>>,
 }
 
 impl<M> Default for Slots<M> {
@@ -71,6 +72,7 @@ impl<M> Default for Slots<M> {
         Self {
             by_id: OnceLock::new(),
             children: OnceLock::new(),
+            single_children: OnceLock::new(),
         }
     }
 }
@@ -366,6 +368,56 @@ impl<M: Row> Loader<ChildKey> for Children<M> {
     }
 }
 
+/// One parent's row through a to-one relation keyed on the related side.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SingleChildKey {
+    /// The relation.
+    pub relation: RelationRef,
+    /// The parent row.
+    pub parent: ParentKey,
+}
+
+/// Loads each parent's single related `M` row (an OKR's reflection, an objective's
+/// assessment), one statement per relation ([`page::one_per_parent`]).
+pub struct SingleChildren<M> {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+    _row: PhantomData<fn() -> M>,
+}
+
+impl<M: Row> Loader<SingleChildKey> for SingleChildren<M> {
+    type Value = M;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[SingleChildKey]) -> Result<HashMap<SingleChildKey, M>, LoadError> {
+        let mut groups: HashMap<RelationRef, Vec<ParentKey>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry(key.relation)
+                .or_default()
+                .push(key.parent.clone());
+        }
+        let mut rows = HashMap::with_capacity(keys.len());
+        for (relation, parents) in groups {
+            let loaded = page::one_per_parent::<M>(
+                &self.db,
+                relation.owner,
+                relation.relation,
+                &parents,
+                self.now,
+            )
+            .await
+            .map_err(Arc::new)?;
+            rows.extend(
+                loaded
+                    .into_iter()
+                    .map(|(parent, row)| (SingleChildKey { relation, parent }, row)),
+            );
+        }
+        Ok(rows)
+    }
+}
+
 /// Loads per-parent counts, one statement per distinct relation and filter.
 pub struct Counts {
     db: DatabaseConnection,
@@ -499,25 +551,29 @@ impl Loaders {
         }
     }
 
+    /// The loader in `slot`, made by `make` from the batch pool and the request's clock when
+    /// first used.
+    fn made<'a, L: Send + Sync + 'static>(
+        &'a self,
+        slot: &'a OnceLock<DataLoader<L>>,
+        make: impl FnOnce(DatabaseConnection, DateTime<Utc>) -> L,
+    ) -> &'a DataLoader<L> {
+        slot.get_or_init(|| batching(make(self.batch_db.clone(), self.now), &self.scheduler))
+    }
+
     fn by_id<M: Row>(&self) -> &DataLoader<ById<M>> {
-        M::slots(&self.rows).by_id.get_or_init(|| {
-            let loader = ById {
-                db: self.batch_db.clone(),
-                now: self.now,
-                _row: PhantomData,
-            };
-            batching(loader, &self.scheduler)
+        self.made(&M::slots(&self.rows).by_id, |db, now| ById {
+            db,
+            now,
+            _row: PhantomData,
         })
     }
 
     fn children<M: Row>(&self) -> &DataLoader<Children<M>> {
-        M::slots(&self.rows).children.get_or_init(|| {
-            let loader = Children {
-                db: self.batch_db.clone(),
-                now: self.now,
-                _row: PhantomData,
-            };
-            batching(loader, &self.scheduler)
+        self.made(&M::slots(&self.rows).children, |db, now| Children {
+            db,
+            now,
+            _row: PhantomData,
         })
     }
 
@@ -529,6 +585,27 @@ impl Loaders {
     /// The live row of `M` with this key, if any.
     pub fn one<M: Row>(&self, key: ParentKey) -> Loading<'_, Option<M>> {
         Box::pin(self.by_id::<M>().load_one(key))
+    }
+
+    fn single_children<M: Row>(&self) -> &DataLoader<SingleChildren<M>> {
+        self.made(&M::slots(&self.rows).single_children, |db, now| {
+            SingleChildren {
+                db,
+                now,
+                _row: PhantomData,
+            }
+        })
+    }
+
+    /// The live `M` row related to `parent` through the to-one `relation` keyed on the
+    /// related side, if any.
+    pub fn single_child<M: Row>(
+        &self,
+        relation: RelationRef,
+        parent: ParentKey,
+    ) -> Loading<'_, Option<M>> {
+        let key = SingleChildKey { relation, parent };
+        Box::pin(self.single_children::<M>().load_one(key))
     }
 
     /// The page of `M` rows related to `parent` through `relation`, with these arguments.

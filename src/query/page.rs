@@ -525,6 +525,38 @@ fn partitioned(mut window: WindowStatement, parent: Expr) -> WindowStatement {
     window
 }
 
+/// The live row related to each of `parents` through a to-one relation keyed on the related
+/// side (an OKR's reflection, an objective's assessment: at most one live row per parent, by a
+/// unique index on live rows), for all `parents` in one statement. Unlike a page of one row it
+/// needs no window function and no cursor; should a parent have several rows, the one with
+/// the lowest primary key is taken, as a one-row page would.
+pub async fn one_per_parent<M: Positional>(
+    db: &DatabaseConnection,
+    owner: &'static EntityDef,
+    relation: &'static RelationDef,
+    parents: &[ParentKey],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<ParentKey, M>, DomainError> {
+    let def = relation.target;
+    let c = Compiler::new(db.get_database_backend(), now);
+    let t = c.alias();
+    let order = sort::compile(&c, def, &t, &sort::with_primary_key(def, &[]))?;
+    let mut select = children_select::<M>(&c, relation, parents, &Filter::True, &t, &order)?;
+    for key in &order.keys {
+        key.order_into(&mut select);
+    }
+    let rows = statements::fetch_all(db, &select).await?;
+    // Columns: the model's, then `__parent`.
+    let mut found = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let parent = ParentKey::read(row, owner.pk.1, M::COLUMNS.len())?;
+        if let std::collections::hash_map::Entry::Vacant(slot) = found.entry(parent) {
+            slot.insert(M::read(row)?);
+        }
+    }
+    Ok(found)
+}
+
 /// How many live related rows match `filter`, per parent, in one statement.
 pub async fn count_children(
     db: &DatabaseConnection,

@@ -313,3 +313,38 @@ backend_test! {
         assert_eq!(data["objective"], json!({ "midScore": "0.13", "finalScore": "0.00" }));
     }
 }
+
+backend_test! {
+    async fn an_okr_shows_its_live_reflection_and_assessment_never_a_deleted_one(app) {
+        let db = &app.db;
+        let user = f::user(db).await;
+        let query = "query($id: ID!) { okr(id: $id) { reflection { id }
+            objectives { nodes { id assessment { id } } } } }";
+        let token = app.token_for(&user.id);
+        // Deleted rows first (lower ids), then the live ones, on one OKR; only deleted ones
+        // on another.
+        let mut cases = vec![];
+        for with_live in [true, false] {
+            let cycle = f::cycle(db, &user.id).await;
+            let okr = f::okr(db, cycle.id, Some(&user.id), None, false).await.unwrap();
+            let objective = f::objective(db, okr.id).await.unwrap();
+            f::reflection(db, okr.id, true).await.unwrap();
+            f::assessment(db, objective.id, true).await.unwrap();
+            let shown = if with_live {
+                let reflection = f::reflection(db, okr.id, false).await.unwrap();
+                let assessment = f::assessment(db, objective.id, false).await.unwrap();
+                (json!({ "id": reflection.id.to_string() }), json!({ "id": assessment.id.to_string() }))
+            } else {
+                (json!(null), json!(null))
+            };
+            let expected = json!({ "reflection": shown.0, "objectives": { "nodes": [
+                { "id": objective.id.to_string(), "assessment": shown.1 } ] } });
+            cases.push((okr.id, expected));
+        }
+        for (okr, expected) in cases {
+            let (status, body) = app.graphql(query, json!({ "id": okr.to_string() }), Some(&token)).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["data"]["okr"], expected, "{body}");
+        }
+    }
+}
