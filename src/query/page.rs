@@ -596,37 +596,14 @@ pub async fn by_keys<M: Positional>(
     keys: &[ParentKey],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<M>, DomainError> {
-    rows_by_keys(db, def, keys, now, true).await
-}
-
-/// The rows of `def` with these primary keys, deleted ones included: what still names a
-/// deleted row (an OKR its deleted owner group, decisions.md 25).
-pub async fn by_keys_with_deleted<M: Positional>(
-    db: &DatabaseConnection,
-    def: &'static EntityDef,
-    keys: &[ParentKey],
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<M>, DomainError> {
-    rows_by_keys(db, def, keys, now, false).await
-}
-
-async fn rows_by_keys<M: Positional>(
-    db: &DatabaseConnection,
-    def: &'static EntityDef,
-    keys: &[ParentKey],
-    now: chrono::DateTime<chrono::Utc>,
-    live_only: bool,
-) -> Result<Vec<M>, DomainError> {
     let c = Compiler::new(db.get_database_backend(), now);
     let t = c.alias();
     let mut select = Query::select();
     rows::select_columns::<M>(&mut select, &t);
     select
         .from_as(Alias::new(def.table), t.clone())
-        .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys));
-    if live_only {
-        select.and_where(c.live(def, &t));
-    }
+        .and_where(one_of(&c, Compiler::column(&t, def.pk.0), keys))
+        .and_where(c.live(def, &t));
     let rows = statements::fetch_all(db, &select).await?;
     Ok(rows.iter().map(M::read).collect::<Result<_, _>>()?)
 }
